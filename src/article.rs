@@ -1,0 +1,280 @@
+//! Article: the input text, checked and split into title, paragraphs and sentences with
+//! byte offsets, so every later stage can point back into the original text.
+
+use crate::error::{BriefError, Result};
+use std::io::Read;
+use std::path::Path;
+
+/// A sentence of the article body with its byte span in `Article::body`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub paragraph: usize,
+}
+
+/// A checked news article. `body` excludes the title line when one was detected.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Where it came from (path or "stdin"), for messages.
+    pub source_name: String,
+    pub title: Option<String>,
+    pub body: String,
+    /// Byte spans of the paragraphs in `body`.
+    pub paragraphs: Vec<(usize, usize)>,
+}
+
+impl Article {
+    /// Reads an article from a path, or from stdin when the path is `-`.
+    pub fn read(path: &str) -> Result<Self> {
+        let (name, bytes) = if path == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| BriefError::io("stdin", e))?;
+            ("stdin".to_string(), buf)
+        } else {
+            let p = Path::new(path);
+            if p.is_dir() {
+                return Err(BriefError::BadArticle {
+                    source_name: path.to_string(),
+                    reason: "is a directory, expected a text file".into(),
+                });
+            }
+            let bytes = std::fs::read(p).map_err(|e| BriefError::io(p, e))?;
+            (path.to_string(), bytes)
+        };
+        Self::from_bytes(&name, &bytes)
+    }
+
+    /// Checks raw bytes (UTF-8, not binary, not empty) and builds the article.
+    pub fn from_bytes(source_name: &str, bytes: &[u8]) -> Result<Self> {
+        let bad = |reason: &str| BriefError::BadArticle {
+            source_name: source_name.to_string(),
+            reason: reason.to_string(),
+        };
+        if bytes.contains(&0) {
+            return Err(bad(
+                "looks binary (contains NUL bytes); give a plain-text UTF-8 file",
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            bad(&format!(
+                "is not valid UTF-8 (at byte {}); convert it to UTF-8 text",
+                e.valid_up_to()
+            ))
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let controls = text
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .count();
+        if controls * 20 > text.chars().count().max(1) {
+            return Err(bad(
+                "looks binary (many control characters); give a plain-text file",
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(bad("is empty; give a file with the article text"));
+        }
+        Ok(Self::from_text(source_name, text))
+    }
+
+    /// Builds an article from text already known to be fine. A first line followed by a
+    /// blank line and shorter than 200 characters is taken as the title.
+    pub fn from_text(source_name: &str, text: &str) -> Self {
+        let text = text.replace("\r\n", "\n");
+        let trimmed = text.trim_start_matches(['\n', ' ', '\t']);
+        let (title, body) = match trimmed.split_once('\n') {
+            Some((first, rest))
+                if first.trim().chars().count() <= 200
+                    && rest.starts_with('\n')
+                    && !rest.trim().is_empty()
+                    && !first.trim_end().ends_with(['.', ':', ';', ',']) =>
+            {
+                (Some(first.trim().to_string()), rest.trim().to_string())
+            }
+            _ => (None, trimmed.trim().to_string()),
+        };
+        let paragraphs = split_paragraphs(&body);
+        Article {
+            source_name: source_name.to_string(),
+            title,
+            body,
+            paragraphs,
+        }
+    }
+
+    /// The sentences of the body, paragraph by paragraph, with byte offsets into `body`.
+    pub fn sentences(&self) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        for (pi, &(ps, pe)) in self.paragraphs.iter().enumerate() {
+            for (s, e) in split_sentences(&self.body[ps..pe]) {
+                out.push(Sentence {
+                    text: self.body[ps + s..ps + e].to_string(),
+                    start: ps + s,
+                    end: ps + e,
+                    paragraph: pi,
+                });
+            }
+        }
+        out
+    }
+
+    /// Title and body joined the way prompts show the article.
+    pub fn full_text(&self) -> String {
+        match &self.title {
+            Some(t) => format!("{t}\n\n{}", self.body),
+            None => self.body.clone(),
+        }
+    }
+}
+
+/// Byte spans of blank-line-separated paragraphs (leading/trailing space excluded).
+fn split_paragraphs(body: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let blank = line.trim().is_empty();
+        match (blank, start) {
+            (false, None) => start = Some(offset + (line.len() - line.trim_start().len())),
+            (true, Some(s)) => {
+                spans.push((s, offset));
+                start = None;
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        spans.push((s, body.len()));
+    }
+    spans
+        .into_iter()
+        .map(|(s, e)| (s, s + body[s..e].trim_end().len()))
+        .filter(|(s, e)| e > s)
+        .collect()
+}
+
+/// Abbreviations that end with a period but do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.", "Maj.", "Adm.", "Gov.",
+    "Sen.", "Rep.", "Sec.", "Pres.", "St.", "Jr.", "Sr.", "Prof.", "No.", "vs.", "etc.", "e.g.",
+    "i.e.", "U.S.", "U.K.", "U.N.", "E.U.", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.",
+    "Sep.", "Oct.", "Nov.", "Dec.", "Inc.", "Corp.", "Ltd.", "Co.",
+];
+
+/// Splits a paragraph into sentence spans on `.`, `!`, `?` (with closing quotes) followed by
+/// whitespace and an upper-case letter, digit or opening quote; known abbreviations don't split.
+pub fn split_sentences(par: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = par.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        if matches!(c, '.' | '!' | '?') {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | '.') {
+                j += 1;
+            }
+            let end = if j < chars.len() {
+                chars[j].0
+            } else {
+                par.len()
+            };
+            let next_is_space = j < chars.len() && chars[j].1.is_whitespace();
+            let mut k = j;
+            while k < chars.len() && chars[k].1.is_whitespace() {
+                k += 1;
+            }
+            let next_starts = k < chars.len()
+                && (chars[k].1.is_uppercase()
+                    || chars[k].1.is_ascii_digit()
+                    || matches!(chars[k].1, '"' | '“' | '‘' | '\'' | '('));
+            let word_start = par[..pos].rfind(char::is_whitespace).map_or(0, |w| w + 1);
+            let word = &par[word_start..pos + c.len_utf8()];
+            let is_abbrev = c == '.'
+                && (ABBREVIATIONS
+                    .iter()
+                    .any(|a| word.ends_with(a) && word.len() <= a.len() + 1)
+                    || (word.len() == 2 && word.chars().next().is_some_and(|f| f.is_uppercase())));
+            if next_is_space && next_starts && !is_abbrev {
+                let s = start + (par[start..].len() - par[start..].trim_start().len());
+                if end > s {
+                    spans.push((s, end));
+                }
+                start = chars[k].0;
+                i = k;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let s = start + (par[start..].len() - par[start..].trim_start().len());
+    let e = par.trim_end().len();
+    if e > s {
+        spans.push((s, e));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_and_paragraphs() {
+        let a = Article::from_text(
+            "t",
+            "Headline Here\n\nFirst para. Second one.\n\nThird para.\n",
+        );
+        assert_eq!(a.title.as_deref(), Some("Headline Here"));
+        assert_eq!(a.paragraphs.len(), 2);
+        let s = a.sentences();
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[1].text, "Second one.");
+        assert_eq!(&a.body[s[1].start..s[1].end], "Second one.");
+        assert_eq!(s[2].paragraph, 1);
+    }
+
+    #[test]
+    fn abbreviations_do_not_split() {
+        let spans = split_sentences(
+            "Gen. Abdourahamane Tchiani leads it. The U.S. Army stays. Dr. No left.",
+        );
+        assert_eq!(spans.len(), 3);
+    }
+
+    #[test]
+    fn quotes_close_sentences() {
+        let p = "“We confirmed it,” Phee said. “We want peace.” Then silence.";
+        let spans = split_sentences(p);
+        assert_eq!(spans.len(), 3, "{spans:?}");
+        assert_eq!(&p[spans[1].0..spans[1].1], "“We want peace.”");
+    }
+
+    #[test]
+    fn rejects_empty_binary_and_bad_utf8() {
+        assert!(Article::from_bytes("x", b"   \n\n ")
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
+        assert!(Article::from_bytes("x", b"abc\0def")
+            .unwrap_err()
+            .to_string()
+            .contains("binary"));
+        assert!(Article::from_bytes("x", &[0x66, 0xff, 0xfe])
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-8"));
+    }
+
+    #[test]
+    fn no_title_when_first_line_is_a_sentence() {
+        let a = Article::from_text("t", "This is a whole sentence.\n\nMore text.");
+        assert!(a.title.is_none());
+    }
+}

@@ -1,0 +1,232 @@
+//! Decoder-only chat models in GGUF files: weights, tokenizer and chat template all come from
+//! the one file (unless the config overrides the tokenizer or template).
+
+mod decoder;
+mod wrapped;
+
+pub use decoder::{Decoder, FAMILIES};
+
+use super::Generator;
+use crate::config::{GenerationConfig, ModelConfig};
+use crate::error::{BriefError, Result};
+use crate::fetch::LocalModel;
+use crate::runtime::chat::{ChatMessage, ChatTemplate, CHATML};
+use crate::runtime::generate::{CausalLm, Generation, Session};
+use crate::runtime::tokenizer::{self, SpecialTokens};
+use candle_core::quantized::gguf_file;
+use candle_core::{Device, Tensor};
+use std::path::Path;
+use tokenizers::Tokenizer;
+
+/// A loaded GGUF chat model with its KV-cache session.
+pub struct GgufLlm {
+    name: String,
+    tokenizer: Tokenizer,
+    template: ChatTemplate,
+    special: SpecialTokens,
+    stop_ids: Vec<u32>,
+    context_length: usize,
+    session: Session<Box<dyn CausalLm>>,
+}
+
+impl CausalLm for Box<dyn CausalLm> {
+    fn forward(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor> {
+        (**self).forward(tokens, pos)
+    }
+    fn truncate_cache(&mut self, len: usize) -> bool {
+        (**self).truncate_cache(len)
+    }
+    fn clear_cache(&mut self) {
+        (**self).clear_cache()
+    }
+}
+
+/// Opens a GGUF and checks that every tensor lies inside the file (a truncated download is
+/// reported as such, not as a read error deep in loading).
+pub fn open_gguf(path: &Path) -> Result<(gguf_file::Content, std::fs::File)> {
+    let corrupt = |reason: String| BriefError::CorruptModel {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut f = std::fs::File::open(path).map_err(|e| BriefError::io(path, e))?;
+    let len = f.metadata().map_err(|e| BriefError::io(path, e))?.len();
+    let ct = gguf_file::Content::read(&mut f).map_err(|e| corrupt(e.to_string()))?;
+    for (name, info) in &ct.tensor_infos {
+        let bytes =
+            info.shape.elem_count() / info.ggml_dtype.block_size() * info.ggml_dtype.type_size();
+        let end = ct.tensor_data_offset + info.offset + bytes as u64;
+        if end > len {
+            return Err(corrupt(format!(
+                "truncated: tensor {name} ends at byte {end}, the file has {len}"
+            )));
+        }
+    }
+    Ok((ct, f))
+}
+
+impl GgufLlm {
+    /// Loads weights, tokenizer and template; never touches the network.
+    pub fn load(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> Result<Self> {
+        let path = files
+            .files
+            .first()
+            .ok_or_else(|| BriefError::Usage(format!("model '{}' has no weight file", cfg.name)))?;
+        let (ct, mut file) = open_gguf(path)?;
+        let special = tokenizer::special_tokens(&ct.metadata);
+        let family = match &cfg.family {
+            Some(f) => f.clone(),
+            None => ct
+                .metadata
+                .get("general.architecture")
+                .and_then(|v| v.to_string().ok().cloned())
+                .unwrap_or_default(),
+        };
+        let gguf_ctx = ct
+            .metadata
+            .get(&format!("{family}.context_length"))
+            .and_then(|v| v.to_u32().ok())
+            .map(|v| v as usize)
+            .unwrap_or(4096);
+        let context_length = cfg.context_length.unwrap_or(gguf_ctx);
+        let template_src = match &cfg.chat_template.template {
+            Some(t) => t.clone(),
+            None => ct
+                .metadata
+                .get("tokenizer.chat_template")
+                .and_then(|v| v.to_string().ok().cloned())
+                .unwrap_or_else(|| CHATML.to_string()),
+        };
+        let corrupt = |e: candle_core::Error| BriefError::CorruptModel {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
+        let requantize = cfg.runtime.requantize_slow_types;
+
+        let native = FAMILIES.contains(&family.as_str());
+        if !native && !wrapped::FAMILIES.contains(&family.as_str()) {
+            return Err(BriefError::BadConfig {
+                origin: cfg.name.clone(),
+                message: format!(
+                    "GGUF family '{family}' is not supported; supported: {}, {}",
+                    FAMILIES.join(", "),
+                    wrapped::FAMILIES.join(", ")
+                ),
+            });
+        }
+        // The tokenizer (a 150k-entry vocabulary and merges) is built on a second thread while
+        // the weights load: together they are most of the start-up time.
+        let (tokenizer, native_model) = std::thread::scope(|scope| {
+            let tok = scope.spawn(|| match &files.tokenizer_file {
+                Some(p) => Tokenizer::from_file(p)
+                    .map_err(|e| BriefError::Tokenizer(format!("{}: {e}", p.display()))),
+                None => tokenizer::tokenizer_from_gguf(&ct.metadata),
+            });
+            let model = native.then(|| Decoder::from_gguf(&ct, &mut file, device, requantize));
+            let tok = tok
+                .join()
+                .unwrap_or_else(|_| Err(BriefError::Tokenizer("tokenizer thread panicked".into())));
+            (tok, model)
+        });
+        let tokenizer = tokenizer?;
+        let model: Box<dyn CausalLm> = match native_model {
+            Some(m) => Box::new(m.map_err(corrupt)?),
+            // candle's own gemma3 / phi3 readers take the GGUF by value, so they load after.
+            None => {
+                Box::new(wrapped::Wrapped::load(&family, ct, &mut file, device).map_err(corrupt)?)
+            }
+        };
+        let token_str = |id: Option<u32>| {
+            id.and_then(|i| tokenizer.id_to_token(i))
+                .unwrap_or_default()
+        };
+        let template = ChatTemplate::new(
+            &template_src,
+            &token_str(special.bos),
+            &token_str(special.eos),
+        )?;
+
+        let mut stop_ids: Vec<u32> = special.eos.into_iter().collect();
+        for s in &cfg.generation.stop {
+            if let Some(id) = tokenizer.token_to_id(s) {
+                stop_ids.push(id);
+            }
+        }
+        Ok(Self {
+            name: cfg.name.clone(),
+            tokenizer,
+            template,
+            special,
+            stop_ids,
+            context_length,
+            session: Session::new(model),
+        })
+    }
+
+    /// Token ids of a rendered conversation, BOS added once when the model wants it.
+    pub fn encode_chat(&self, messages: &[ChatMessage]) -> Result<Vec<u32>> {
+        let text = self.template.render(messages, true)?;
+        let mut ids = self
+            .tokenizer
+            .encode(text.as_str(), false)
+            .map_err(|e| BriefError::Tokenizer(e.to_string()))?
+            .get_ids()
+            .to_vec();
+        if let Some(bos) = self.special.bos {
+            if self.special.add_bos && ids.first() != Some(&bos) {
+                ids.insert(0, bos);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The tokenizer, for callers that score text.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+}
+
+impl Generator for GgufLlm {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn count_chat_tokens(&self, messages: &[ChatMessage]) -> Result<usize> {
+        Ok(self.encode_chat(messages)?.len())
+    }
+
+    fn count_tokens(&self, text: &str) -> Result<usize> {
+        Ok(self
+            .tokenizer
+            .encode(text, false)
+            .map_err(|e| BriefError::Tokenizer(e.to_string()))?
+            .len())
+    }
+
+    fn context_length(&self) -> usize {
+        self.context_length
+    }
+
+    fn chat(
+        &mut self,
+        messages: &[ChatMessage],
+        settings: &GenerationConfig,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Generation> {
+        let prompt = self.encode_chat(messages)?;
+        if prompt.len() >= self.context_length {
+            return Err(BriefError::Usage(format!(
+                "prompt of {} tokens does not fit the context of {} tokens",
+                prompt.len(),
+                self.context_length
+            )));
+        }
+        self.session.generate(
+            &self.tokenizer,
+            &prompt,
+            settings,
+            &self.stop_ids,
+            self.context_length,
+            on_text,
+        )
+    }
+}

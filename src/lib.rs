@@ -1,0 +1,18 @@
+//! brief: a faithful short summary of a news article, computed locally by open models that
+//! brief downloads itself and runs with candle.
+//!
+//! Data flows one way: `article` → `fetch` (weights on disk) → `backends` (models behind
+//! traits) → `tasks` (summarize) → `report`. `pipeline` wires them for the CLI and for
+//! library users.
+
+pub mod article;
+pub mod backends;
+pub mod config;
+pub mod error;
+pub mod fetch;
+pub mod pipeline;
+pub mod report;
+pub mod runtime;
+pub mod tasks;
+
+pub use error::{BriefError, Result};

@@ -1,0 +1,233 @@
+//! The one decoding loop every generating backend shares: prefix-cached prefill, greedy or
+//! seeded sampling, repetition penalty, stop on end-of-turn tokens or stop strings, and
+//! streamed text.
+
+use crate::config::GenerationConfig;
+use crate::error::Result;
+use candle_core::{DType, Tensor};
+use candle_transformers::generation::{LogitsProcessor, Sampling};
+use std::time::{Duration, Instant};
+use tokenizers::Tokenizer;
+
+/// A causal language model with a KV cache that can be rolled back.
+pub trait CausalLm {
+    /// Runs `tokens` at positions `pos..pos+len` (the cache holds exactly `pos` positions)
+    /// and returns the logits of the last position, shape `(vocab,)`.
+    fn forward(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor>;
+    /// Keeps the first `len` positions of the KV cache. Returns false when the model cannot
+    /// truncate (then the caller clears and re-feeds).
+    fn truncate_cache(&mut self, len: usize) -> bool;
+    /// Drops the whole KV cache.
+    fn clear_cache(&mut self);
+}
+
+/// Prompt tokens fed per forward pass: bounds the attention matrix for long prompts.
+const PREFILL_CHUNK: usize = 512;
+
+/// A model plus the tokens its KV cache currently holds, so a prompt that shares a prefix with
+/// the previous one only pays for its new part.
+pub struct Session<M: CausalLm> {
+    pub model: M,
+    cached: Vec<u32>,
+}
+
+/// What one generation produced, and what it cost.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    pub text: String,
+    pub tokens_in: usize,
+    /// Prompt tokens actually computed (the rest came from the prefix cache).
+    pub tokens_prefilled: usize,
+    pub tokens_out: usize,
+    pub prefill: Duration,
+    pub decode: Duration,
+    pub stopped_by: StopReason,
+}
+
+/// Why generation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    EndOfTurn,
+    StopString,
+    MaxTokens,
+    ContextFull,
+}
+
+impl<M: CausalLm> Session<M> {
+    pub fn new(model: M) -> Self {
+        Self {
+            model,
+            cached: Vec::new(),
+        }
+    }
+
+    /// Feeds `prompt`, reusing the longest cached prefix; returns the last position's logits.
+    pub fn prefill(&mut self, prompt: &[u32]) -> Result<(Tensor, usize)> {
+        let mut keep = self
+            .cached
+            .iter()
+            .zip(prompt)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // At least one token must run to get logits.
+        keep = keep.min(prompt.len().saturating_sub(1));
+        if keep < self.cached.len() && !self.model.truncate_cache(keep) {
+            self.model.clear_cache();
+            keep = 0;
+        }
+        self.cached.truncate(keep);
+        let mut logits = None;
+        let mut pos = keep;
+        for chunk in prompt[keep..].chunks(PREFILL_CHUNK) {
+            logits = Some(self.model.forward(chunk, pos)?);
+            pos += chunk.len();
+            self.cached.extend_from_slice(chunk);
+        }
+        let logits = logits.ok_or_else(|| candle_core::Error::Msg("empty prompt".into()))?;
+        Ok((logits, prompt.len() - keep))
+    }
+
+    /// Feeds one more token after the cached ones.
+    pub fn step(&mut self, token: u32) -> Result<Tensor> {
+        let logits = self.model.forward(&[token], self.cached.len())?;
+        self.cached.push(token);
+        Ok(logits)
+    }
+
+    /// Number of positions in the cache.
+    pub fn cached_len(&self) -> usize {
+        self.cached.len()
+    }
+
+    /// Generates a continuation of `prompt`. `stop_ids` end the turn; `on_text` receives the
+    /// text as it is decoded (for streaming to a terminal).
+    pub fn generate(
+        &mut self,
+        tokenizer: &Tokenizer,
+        prompt: &[u32],
+        cfg: &GenerationConfig,
+        stop_ids: &[u32],
+        context_length: usize,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Generation> {
+        let t0 = Instant::now();
+        let (mut logits, prefilled) = self.prefill(prompt)?;
+        let prefill = t0.elapsed();
+        let t1 = Instant::now();
+        let mut sampler = LogitsProcessor::from_sampling(cfg.seed, sampling(cfg));
+        let mut out: Vec<u32> = Vec::new();
+        let mut printed = 0usize;
+        let mut text = String::new();
+        let mut stopped_by = StopReason::MaxTokens;
+        while out.len() < cfg.max_new_tokens {
+            let mut l = logits.to_dtype(DType::F32)?;
+            if cfg.repeat_penalty != 1.0 && !out.is_empty() {
+                let start = out.len().saturating_sub(cfg.repeat_last_n);
+                l = candle_transformers::utils::apply_repeat_penalty(
+                    &l,
+                    cfg.repeat_penalty,
+                    &out[start..],
+                )?;
+            }
+            let next = sampler.sample(&l)?;
+            if stop_ids.contains(&next) {
+                stopped_by = StopReason::EndOfTurn;
+                break;
+            }
+            out.push(next);
+            text = decode(tokenizer, &out)?;
+            if let Some(cut) = cfg.stop.iter().filter_map(|s| text.find(s.as_str())).min() {
+                text.truncate(cut);
+                stopped_by = StopReason::StopString;
+                break;
+            }
+            // Print only whole characters, and hold back what could be the start of a stop string.
+            let safe = safe_print_len(&text, &cfg.stop);
+            if safe > printed {
+                on_text(&text[printed..safe]);
+                printed = safe;
+            }
+            if self.cached.len() + 1 >= context_length {
+                stopped_by = StopReason::ContextFull;
+                break;
+            }
+            logits = self.step(next)?;
+        }
+        if text.len() > printed {
+            on_text(&text[printed..]);
+        }
+        Ok(Generation {
+            text,
+            tokens_in: prompt.len(),
+            tokens_prefilled: prefilled,
+            tokens_out: out.len(),
+            prefill,
+            decode: t1.elapsed(),
+            stopped_by,
+        })
+    }
+}
+
+/// Maps the config to candle's sampling modes (greedy at temperature 0).
+fn sampling(cfg: &GenerationConfig) -> Sampling {
+    if cfg.temperature <= 0.0 {
+        return Sampling::ArgMax;
+    }
+    let temperature = cfg.temperature;
+    match (cfg.top_k, cfg.top_p) {
+        (None, None) => Sampling::All { temperature },
+        (Some(k), None) => Sampling::TopK { k, temperature },
+        (None, Some(p)) => Sampling::TopP { p, temperature },
+        (Some(k), Some(p)) => Sampling::TopKThenTopP { k, p, temperature },
+    }
+}
+
+fn decode(tokenizer: &Tokenizer, ids: &[u32]) -> Result<String> {
+    tokenizer
+        .decode(ids, true)
+        .map_err(|e| crate::error::BriefError::Tokenizer(e.to_string()))
+}
+
+/// Length of `text` that is safe to show: no trailing replacement character (a split UTF-8
+/// sequence) and no suffix that is a prefix of a stop string.
+fn safe_print_len(text: &str, stops: &[String]) -> usize {
+    let mut end = text.len();
+    if text.ends_with('\u{fffd}') {
+        end -= '\u{fffd}'.len_utf8();
+    }
+    for s in stops {
+        for k in (1..s.len()).rev() {
+            if s.is_char_boundary(k) && text[..end].ends_with(&s[..k]) {
+                end -= k;
+                break;
+            }
+        }
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_back_partial_stop_strings() {
+        let stops = vec!["<|im_end|>".to_string()];
+        assert_eq!(safe_print_len("hello <|im", &stops), 6);
+        assert_eq!(safe_print_len("hello", &stops), 5);
+        assert_eq!(safe_print_len("x\u{fffd}", &[]), 1);
+    }
+
+    #[test]
+    fn greedy_at_zero_temperature() {
+        let g = GenerationConfig::default();
+        assert!(matches!(sampling(&g), Sampling::ArgMax));
+        let s = GenerationConfig {
+            temperature: 0.7,
+            top_p: Some(0.9),
+            ..Default::default()
+        };
+        assert!(matches!(sampling(&s), Sampling::TopP { .. }));
+    }
+}
