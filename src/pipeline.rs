@@ -141,13 +141,17 @@ impl Pipeline {
                 origin: self.summarizer_cfg.name.clone(),
                 message: "no [prompts.summarize]".into(),
             })?;
+        let mut first_text: Option<f64> = None;
         let s = summarize(
             self.summarizer.as_mut(),
             &prompt,
             article,
             &self.generation,
             self.summarizer_cfg.context_budget,
-            on_text,
+            &mut |t: &str| {
+                first_text.get_or_insert_with(|| t0.elapsed().as_secs_f64());
+                on_text(t)
+            },
         )?;
         let rate = |n: usize, d: std::time::Duration| {
             if d.as_secs_f64() > 0.0 {
@@ -161,6 +165,7 @@ impl Pipeline {
             prefill_s: s.prefill.as_secs_f64(),
             decode_s: s.decode.as_secs_f64(),
             total_s: self.load_s + t0.elapsed().as_secs_f64(),
+            first_text_s: self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64()),
             prefill_tokens_per_s: rate(s.tokens_prefilled, s.prefill),
             decode_tokens_per_s: rate(s.tokens_out, s.decode),
         };

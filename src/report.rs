@@ -14,6 +14,8 @@ pub struct Timings {
     pub decode_s: f64,
     /// Everything, from start to report.
     pub total_s: f64,
+    /// From start until the first text of the (final) summary appeared: what a user waits.
+    pub first_text_s: f64,
     /// Prompt tokens computed per second of prefill.
     pub prefill_tokens_per_s: f64,
     /// Generated tokens per second of decode.
