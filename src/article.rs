@@ -21,6 +21,9 @@ pub struct Article {
     pub source_name: String,
     pub title: Option<String>,
     pub body: String,
+    /// Byte offset of `body` in the text as read (line endings normalized to `\n`), so spans
+    /// reported to users point into their own file.
+    pub body_start: usize,
     /// Byte spans of the paragraphs in `body`.
     pub paragraphs: Vec<(usize, usize)>,
 }
@@ -85,23 +88,31 @@ impl Article {
     /// blank line and shorter than 200 characters is taken as the title.
     pub fn from_text(source_name: &str, text: &str) -> Self {
         let text = text.replace("\r\n", "\n");
-        let trimmed = text.trim_start_matches(['\n', ' ', '\t']);
-        let (title, body) = match trimmed.split_once('\n') {
+        let lead = text.len() - text.trim_start().len();
+        let trimmed = &text[lead..];
+        let (title, body, body_start) = match trimmed.split_once('\n') {
             Some((first, rest))
                 if first.trim().chars().count() <= 200
                     && rest.starts_with('\n')
                     && !rest.trim().is_empty()
                     && !first.trim_end().ends_with(['.', ':', ';', ',']) =>
             {
-                (Some(first.trim().to_string()), rest.trim().to_string())
+                let rest_start = lead + first.len() + 1;
+                let skip = rest.len() - rest.trim_start().len();
+                (
+                    Some(first.trim().to_string()),
+                    rest.trim().to_string(),
+                    rest_start + skip,
+                )
             }
-            _ => (None, trimmed.trim().to_string()),
+            _ => (None, trimmed.trim().to_string(), lead),
         };
         let paragraphs = split_paragraphs(&body);
         Article {
             source_name: source_name.to_string(),
             title,
             body,
+            body_start,
             paragraphs,
         }
     }
@@ -227,10 +238,9 @@ mod tests {
 
     #[test]
     fn title_and_paragraphs() {
-        let a = Article::from_text(
-            "t",
-            "Headline Here\n\nFirst para. Second one.\n\nThird para.\n",
-        );
+        let raw = "Headline Here\n\nFirst para. Second one.\n\nThird para.\n";
+        let a = Article::from_text("t", raw);
+        assert_eq!(&raw[a.body_start..a.body_start + 11], "First para.");
         assert_eq!(a.title.as_deref(), Some("Headline Here"));
         assert_eq!(a.paragraphs.len(), 2);
         let s = a.sentences();

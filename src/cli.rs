@@ -3,13 +3,15 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// brief — short faithful summaries of news articles, by open models run locally.
+/// brief — short faithful summaries of news articles, and each actor's stance toward the
+/// article's central issue, by open models run locally.
 ///
 /// Models are downloaded on first use (Hugging Face Hub, or a package-registry mirror) into the
 /// standard Hugging Face cache, then everything runs offline on this machine.
 ///
 /// Examples:
 ///   brief run article.txt
+///   brief stance article.txt --target "the coup" --actor "ECOWAS=Economic Community of West African States"
 ///   cat article.txt | brief summarize - --format json
 ///   brief models list
 #[derive(Debug, Parser)]
@@ -48,6 +50,9 @@ pub struct GlobalArgs {
     /// Print no notices on stderr (errors still are).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Encode every prompt from scratch instead of reusing the cached prefix (for benchmarks).
+    #[arg(long, global = true)]
+    pub no_prefix_cache: bool,
     #[command(flatten)]
     pub generation: GenerationArgs,
 }
@@ -75,6 +80,17 @@ pub struct GenerationArgs {
     pub seed: Option<u64>,
 }
 
+/// What stance is about, and who holds it.
+#[derive(Debug, Args, Clone)]
+pub struct StanceArgs {
+    /// What stance is toward (default: derived from the headline and opening, and printed).
+    #[arg(long, value_name = "TEXT")]
+    pub target: Option<String>,
+    /// Fix the actors by hand: NAME or NAME=alias1,alias2 (repeatable). Each must occur.
+    #[arg(long = "actor", value_name = "NAME[=ALIASES]")]
+    pub actors: Vec<String>,
+}
+
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -86,13 +102,15 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Summarize an article (the main job). ARTICLE is a UTF-8 text file, or - for stdin; an
+    /// The main job: summary, the target, and each actor's stance with evidence. ARTICLE is a UTF-8 text file, or - for stdin; an
     /// optional first line followed by a blank line is the title.
     ///
     /// Example: brief run article.txt --format json
     Run {
         /// The article file, or - to read stdin.
         article: String,
+        #[command(flatten)]
+        stance: StanceArgs,
     },
     /// Summarize an article: only the summary.
     ///
@@ -100,6 +118,16 @@ pub enum Command {
     Summarize {
         /// The article file, or - to read stdin.
         article: String,
+    },
+    /// Label each actor's stance (favor / against / neutral) toward the article's central
+    /// issue, with confidence and the evidence sentences: the stance half of `run`.
+    ///
+    /// Example: brief stance article.txt --target "US military cooperation with Niger"
+    Stance {
+        /// The article file, or - to read stdin.
+        article: String,
+        #[command(flatten)]
+        stance: StanceArgs,
     },
     /// List, pull, show and verify models.
     #[command(subcommand)]

@@ -1,17 +1,47 @@
 //! What each command does, in terms of the library.
 
+use crate::cli::StanceArgs;
 use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand};
 use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
 use brief::fetch::{ensure_model, hub_cache_dir, is_cached, verify_model, FetchOptions};
-use brief::pipeline::{GenerationOverrides, Pipeline, PipelineOptions};
+use brief::pipeline::{GenerationOverrides, Pipeline, PipelineOptions, Tasks};
 use std::io::{IsTerminal, Write};
 
 pub fn dispatch(cli: Cli) -> Result<()> {
     let g = &cli.global;
     match &cli.command {
-        Command::Run { article } | Command::Summarize { article } => summarize(g, article),
+        Command::Run { article, stance } => run(
+            g,
+            article,
+            Tasks {
+                summarize: true,
+                stance: true,
+            },
+            stance,
+        ),
+        Command::Summarize { article } => run(
+            g,
+            article,
+            Tasks {
+                summarize: true,
+                stance: false,
+            },
+            &StanceArgs {
+                target: None,
+                actors: vec![],
+            },
+        ),
+        Command::Stance { article, stance } => run(
+            g,
+            article,
+            Tasks {
+                summarize: false,
+                stance: true,
+            },
+            stance,
+        ),
         Command::Models(m) => models(g, m),
     }
 }
@@ -24,7 +54,7 @@ fn notice(quiet: bool) -> impl FnMut(&str) {
     }
 }
 
-fn options(g: &GlobalArgs) -> PipelineOptions {
+fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
     let a = &g.generation;
     PipelineOptions {
         defaults: g.config.clone(),
@@ -40,26 +70,37 @@ fn options(g: &GlobalArgs) -> PipelineOptions {
             repeat_penalty: a.repeat_penalty,
             seed: a.seed,
         },
+        prefix_reuse: !g.no_prefix_cache,
+        actors: st.actors.clone(),
+        target: st.target.clone(),
     }
 }
 
-fn summarize(g: &GlobalArgs, path: &str) -> Result<()> {
+fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> {
     // Check the input before spending seconds on loading a model.
     let article = Article::read(path)?;
     let mut say = notice(g.quiet);
-    let mut pipeline = Pipeline::load(&options(g), &mut say)?;
+    let mut pipeline = Pipeline::load(&options(g, st), tasks, &mut say)?;
     let stream = g.format == Format::Text && std::io::stdout().is_terminal();
     let mut out = std::io::stdout();
-    let report = pipeline.summarize(&article, &mut |t| {
-        if stream {
-            let _ = out.write_all(t.as_bytes());
-            let _ = out.flush();
-        }
-    })?;
+    let report = pipeline.run(
+        &article,
+        &mut |t| {
+            if stream {
+                let _ = out.write_all(t.as_bytes());
+                let _ = out.flush();
+            }
+        },
+        &mut say,
+    )?;
     match g.format {
         Format::Json => println!("{}", report.to_json()),
-        Format::Text if stream => println!(),
-        Format::Text => print!("{}", report.to_text()),
+        Format::Text => {
+            if stream && tasks.summarize {
+                println!();
+            }
+            print!("{}", report.to_text(stream));
+        }
     }
     Ok(())
 }

@@ -1,16 +1,27 @@
-//! The pipeline: resolve configs, make sure weights are on disk, load models, run the tasks
-//! and build a Report. The CLI is a thin layer over this.
+//! The pipeline: resolve configs, make sure weights are on disk, load each model once, run the
+//! tasks and build a Report. The CLI is a thin layer over this.
 
 use crate::article::Article;
-use crate::backends::{load_generator, Generator};
+use crate::backends::load_generator;
 use crate::config::{resolve_model, Defaults, GenerationConfig, ModelConfig, Task};
 use crate::error::{BriefError, Result};
 use crate::fetch::{ensure_model, FetchOptions};
-use crate::report::{Report, Timings};
+use crate::report::{ActorReport, Report, Timings};
+use crate::runtime::chat::ChatMessage;
 use crate::runtime::device::select_device;
+use crate::tasks::actors::{
+    find_candidates, manual_actors, merge_proposals, parse_proposals, Actor,
+};
+use crate::tasks::evidence::evidence_for;
+use crate::tasks::stance::{
+    LlmStance, SharedGenerator, Stance, StanceClassifier, StanceQuery, StanceScores,
+};
 use crate::tasks::summarize::summarize;
+use crate::tasks::target::{derive_target, TargetSource};
 use candle_core::Device;
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::time::Instant;
 
 /// Overrides of a config's generation settings from the command line.
@@ -50,6 +61,13 @@ impl GenerationOverrides {
     }
 }
 
+/// Which tasks a run performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tasks {
+    pub summarize: bool,
+    pub stance: bool,
+}
+
 /// Everything that chooses models and how to run them.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
@@ -60,6 +78,12 @@ pub struct PipelineOptions {
     pub device: String,
     pub offline: bool,
     pub generation: GenerationOverrides,
+    /// Reuse the KV cache of a shared prompt prefix across calls (on by default).
+    pub prefix_reuse: bool,
+    /// Actors fixed by hand (`NAME` or `NAME=alias1,alias2`); empty = find them.
+    pub actors: Vec<String>,
+    /// What stance is toward; derived from the article when unset.
+    pub target: Option<String>,
 }
 
 impl Default for PipelineOptions {
@@ -71,21 +95,33 @@ impl Default for PipelineOptions {
             device: "auto".into(),
             offline: false,
             generation: GenerationOverrides::default(),
+            prefix_reuse: true,
+            actors: Vec::new(),
+            target: None,
         }
     }
 }
 
 impl PipelineOptions {
-    /// The summarizer config these options select.
-    pub fn summarizer_config(&self) -> Result<ModelConfig> {
-        let name = match &self.summarizer {
+    fn config_for(&self, task: Task) -> Result<ModelConfig> {
+        let (chosen, what) = match task {
+            Task::Summarize => (&self.summarizer, "summarize"),
+            Task::Stance => (&self.classifier, "label stance"),
+        };
+        let name = match chosen {
             Some(n) => n.clone(),
-            None => Defaults::load(self.defaults.as_deref())?.summarizer,
+            None => {
+                let d = Defaults::load(self.defaults.as_deref())?;
+                match task {
+                    Task::Summarize => d.summarizer,
+                    Task::Stance => d.classifier,
+                }
+            }
         };
         let cfg = resolve_model(&name)?;
-        if !cfg.tasks.contains(&Task::Summarize) {
+        if !cfg.tasks.contains(&task) {
             return Err(BriefError::Usage(format!(
-                "model '{}' cannot summarize (its tasks: {:?})",
+                "model '{}' cannot {what} (its tasks: {:?})",
                 cfg.name, cfg.tasks
             )));
         }
@@ -93,28 +129,69 @@ impl PipelineOptions {
     }
 }
 
-/// A loaded summarizer, ready for many articles.
+struct Classifier {
+    cfg: ModelConfig,
+    model: SharedGenerator,
+    stance: LlmStance,
+}
+
+/// Loaded models, ready for many articles.
 pub struct Pipeline {
-    summarizer_cfg: ModelConfig,
-    summarizer: Box<dyn Generator>,
+    summarizer: Option<(ModelConfig, SharedGenerator)>,
+    classifier: Option<Classifier>,
     generation: GenerationConfig,
+    opts: PipelineOptions,
     load_s: f64,
     device: Device,
 }
 
 impl Pipeline {
-    /// Resolves, pulls (unless offline) and loads the models. `say` gets stderr notices.
-    pub fn load(opts: &PipelineOptions, say: &mut dyn FnMut(&str)) -> Result<Self> {
+    /// Resolves, pulls (unless offline) and loads the models `tasks` need — one instance per
+    /// distinct config. `say` gets stderr notices.
+    pub fn load(opts: &PipelineOptions, tasks: Tasks, say: &mut dyn FnMut(&str)) -> Result<Self> {
         let t0 = Instant::now();
-        let cfg = opts.summarizer_config()?;
         let device = select_device(&opts.device)?;
-        let files = ensure_model(&cfg, &FetchOptions::new(opts.offline), say)?;
-        let summarizer = load_generator(&cfg, &files, &device)?;
-        let generation = opts.generation.apply(&cfg.generation);
+        let fetch = FetchOptions::new(opts.offline);
+        let mut loaded: Vec<(String, SharedGenerator)> = Vec::new();
+        let mut get = |cfg: &ModelConfig, say: &mut dyn FnMut(&str)| -> Result<SharedGenerator> {
+            if let Some((_, m)) = loaded.iter().find(|(n, _)| *n == cfg.name) {
+                return Ok(m.clone());
+            }
+            let files = ensure_model(cfg, &fetch, say)?;
+            let mut g = load_generator(cfg, &files, &device)?;
+            g.set_prefix_reuse(opts.prefix_reuse);
+            let shared: SharedGenerator = Rc::new(RefCell::new(g));
+            loaded.push((cfg.name.clone(), shared.clone()));
+            Ok(shared)
+        };
+        let summarizer = if tasks.summarize {
+            let cfg = opts.config_for(Task::Summarize)?;
+            let m = get(&cfg, say)?;
+            Some((cfg, m))
+        } else {
+            None
+        };
+        let classifier = if tasks.stance {
+            let cfg = opts.config_for(Task::Stance)?;
+            let stance_cfg = cfg.stance.clone().ok_or_else(|| BriefError::BadConfig {
+                origin: cfg.name.clone(),
+                message: "no [stance] section".into(),
+            })?;
+            let model = get(&cfg, say)?;
+            let stance = LlmStance::new(&cfg.name, model.clone(), stance_cfg);
+            Some(Classifier { cfg, model, stance })
+        } else {
+            None
+        };
+        let generation = match &summarizer {
+            Some((cfg, _)) => opts.generation.apply(&cfg.generation),
+            None => GenerationConfig::default(),
+        };
         Ok(Self {
-            summarizer_cfg: cfg,
             summarizer,
+            classifier,
             generation,
+            opts: opts.clone(),
             load_s: t0.elapsed().as_secs_f64(),
             device,
         })
@@ -125,61 +202,200 @@ impl Pipeline {
         &self.device
     }
 
-    /// Summarizes one article; `on_text` receives the summary as it is generated.
-    pub fn summarize(
+    /// Runs the loaded tasks on one article; `on_text` receives the summary as it is generated,
+    /// `say` gets notices (actors found, target chosen).
+    pub fn run(
         &mut self,
         article: &Article,
         on_text: &mut dyn FnMut(&str),
+        say: &mut dyn FnMut(&str),
     ) -> Result<Report> {
         let t0 = Instant::now();
-        let prompt = self
-            .summarizer_cfg
-            .prompts
-            .summarize
-            .clone()
-            .ok_or_else(|| BriefError::BadConfig {
-                origin: self.summarizer_cfg.name.clone(),
-                message: "no [prompts.summarize]".into(),
-            })?;
-        let mut first_text: Option<f64> = None;
-        let s = summarize(
-            self.summarizer.as_mut(),
-            &prompt,
-            article,
-            &self.generation,
-            self.summarizer_cfg.context_budget,
-            &mut |t: &str| {
-                first_text.get_or_insert_with(|| t0.elapsed().as_secs_f64());
-                on_text(t)
-            },
-        )?;
-        let rate = |n: usize, d: std::time::Duration| {
-            if d.as_secs_f64() > 0.0 {
-                n as f64 / d.as_secs_f64()
-            } else {
-                0.0
-            }
-        };
-        let timings = Timings {
+        let mut report = Report::new(article);
+        let mut timings = Timings {
             load_s: self.load_s,
-            prefill_s: s.prefill.as_secs_f64(),
-            decode_s: s.decode.as_secs_f64(),
-            total_s: self.load_s + t0.elapsed().as_secs_f64(),
-            first_text_s: self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64()),
-            prefill_tokens_per_s: rate(s.tokens_prefilled, s.prefill),
-            decode_tokens_per_s: rate(s.tokens_out, s.decode),
+            ..Default::default()
         };
+        let (mut prefilled, mut generated) = (0usize, 0usize);
+
+        if let Some((cfg, model)) = &self.summarizer {
+            let prompt = cfg
+                .prompts
+                .summarize
+                .clone()
+                .ok_or_else(|| BriefError::BadConfig {
+                    origin: cfg.name.clone(),
+                    message: "no [prompts.summarize]".into(),
+                })?;
+            let mut first_text: Option<f64> = None;
+            let s = summarize(
+                model.borrow_mut().as_mut(),
+                &prompt,
+                article,
+                &self.generation,
+                cfg.context_budget,
+                &mut |t: &str| {
+                    first_text.get_or_insert_with(|| t0.elapsed().as_secs_f64());
+                    on_text(t)
+                },
+            )?;
+            timings.prefill_s += s.prefill.as_secs_f64();
+            timings.decode_s += s.decode.as_secs_f64();
+            timings.first_text_s =
+                self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64());
+            prefilled += s.tokens_prefilled;
+            generated += s.tokens_out;
+            report.summary = Some(s.text);
+            report.summarizer = Some(cfg.name.clone());
+            report.tokens_in += s.tokens_in;
+            report.tokens_out += s.tokens_out;
+            report.parts = Some(s.parts);
+        }
+
+        if self.classifier.is_some() {
+            let t1 = Instant::now();
+            self.stance(article, &mut report, say)?;
+            timings.stance_s = t1.elapsed().as_secs_f64();
+        }
+
+        let rate = |n: usize, d: f64| if d > 0.0 { n as f64 / d } else { 0.0 };
+        timings.total_s = self.load_s + t0.elapsed().as_secs_f64();
+        timings.prefill_tokens_per_s = rate(prefilled, timings.prefill_s);
+        timings.decode_tokens_per_s = rate(generated, timings.decode_s);
+        report.timings = timings;
         // Load time is charged to the first article only.
         self.load_s = 0.0;
-        Ok(Report {
-            source: article.source_name.clone(),
-            title: article.title.clone(),
-            summary: s.text,
-            summarizer: self.summarizer.name().to_string(),
-            tokens_in: s.tokens_in,
-            tokens_out: s.tokens_out,
-            parts: s.parts,
-            timings,
-        })
+        Ok(report)
     }
+
+    fn stance(
+        &mut self,
+        article: &Article,
+        report: &mut Report,
+        say: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        let Some(c) = self.classifier.as_mut() else {
+            return Ok(());
+        };
+        let actors = if self.opts.actors.is_empty() {
+            find_actors(c, article, say)?
+        } else {
+            manual_actors(article, &self.opts.actors)?
+        };
+        let (target, source) = match &self.opts.target {
+            Some(t) => (t.trim().to_string(), TargetSource::Given),
+            None => match &c.cfg.prompts.target {
+                Some(p) => derive_target(c.model.borrow_mut().as_mut(), p, article)?,
+                None => (
+                    article.title.clone().unwrap_or_default(),
+                    TargetSource::Headline,
+                ),
+            },
+        };
+        if target.is_empty() {
+            return Err(BriefError::Usage(
+                "the stance target is empty; pass --target TEXT".into(),
+            ));
+        }
+        say(&format!(
+            "target ({}): {target}",
+            serde_json::to_value(source)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        ));
+        if actors.is_empty() {
+            say("no actors found in the article");
+        }
+        let sentences = article.sentences();
+        let mut rows = Vec::new();
+        for actor in &actors {
+            let evidence =
+                evidence_for(article, &sentences, actor, &target, c.stance.max_evidence());
+            let (stance, confidence, scores) = if evidence.is_empty() {
+                // Nothing in the text shows a position.
+                (
+                    Stance::Neutral,
+                    1.0,
+                    StanceScores {
+                        favor: 0.0,
+                        against: 0.0,
+                        neutral: 1.0,
+                    },
+                )
+            } else {
+                let ev: Vec<String> = evidence.iter().map(|e| e.sentence.clone()).collect();
+                let q = StanceQuery {
+                    title: article.title.as_deref(),
+                    article: &article.body,
+                    actor: &actor.name,
+                    aliases: &actor.aliases,
+                    target: &target,
+                    evidence: &ev,
+                };
+                let scores = c.stance.classify(&q)?;
+                let (s, conf) = scores.decide(c.stance.min_confidence());
+                (s, conf, scores)
+            };
+            rows.push(ActorReport {
+                name: actor.name.clone(),
+                kind: actor.kind,
+                aliases: actor.aliases.clone(),
+                stance,
+                confidence,
+                scores,
+                evidence,
+            });
+        }
+        report.target = Some(target);
+        report.target_source = Some(source);
+        report.classifier = Some(c.stance.name().to_string());
+        report.actors = Some(rows);
+        Ok(())
+    }
+}
+
+/// Deterministic candidates, plus what the classifier model proposes (asked for JSON, parsed
+/// strictly, asked once more on malformed output), all grounded in the text.
+fn find_actors(
+    c: &mut Classifier,
+    article: &Article,
+    say: &mut dyn FnMut(&str),
+) -> Result<Vec<Actor>> {
+    let candidates = find_candidates(article);
+    let Some(prompt) = c.cfg.prompts.actors.clone() else {
+        return Ok(candidates);
+    };
+    let user = minijinja::Environment::new()
+        .render_str(
+            &prompt.user,
+            minijinja::context! { title => article.title, text => article.body },
+        )
+        .map_err(|e| BriefError::Template(format!("actors prompt: {e}")))?;
+    let mut messages = Vec::new();
+    if let Some(s) = &prompt.system {
+        messages.push(ChatMessage::system(s.clone()));
+    }
+    messages.push(ChatMessage::user(user));
+    let settings = GenerationConfig {
+        max_new_tokens: prompt.max_new_tokens,
+        ..Default::default()
+    };
+    let mut model = c.model.borrow_mut();
+    let first = model.chat(&messages, &settings, &mut |_| {})?.text;
+    let proposals = match parse_proposals(&first) {
+        Ok(p) => p,
+        Err(why) => {
+            messages.push(ChatMessage::assistant(first));
+            messages.push(ChatMessage::user(format!(
+                "That was not valid ({why}). Answer only with the JSON list, nothing else."
+            )));
+            let second = model.chat(&messages, &settings, &mut |_| {})?.text;
+            parse_proposals(&second).unwrap_or_else(|why| {
+                say(&format!("the model's actor list was unusable ({why}); using the deterministic finder alone"));
+                Vec::new()
+            })
+        }
+    };
+    Ok(merge_proposals(article, candidates, &proposals))
 }

@@ -1,6 +1,11 @@
 //! The Report: built once per article, rendered as text for people or JSON for machines.
 //! Its serde form *is* the JSON schema documented in the README.
 
+use crate::article::Article;
+use crate::tasks::actors::ActorKind;
+use crate::tasks::evidence::Evidence;
+use crate::tasks::stance::{Stance, StanceScores};
+use crate::tasks::target::TargetSource;
 use serde::Serialize;
 
 /// Wall-clock costs of one article, in seconds, and throughput.
@@ -8,18 +13,35 @@ use serde::Serialize;
 pub struct Timings {
     /// Loading (and if needed pulling) the models.
     pub load_s: f64,
-    /// Encoding prompts.
+    /// Encoding the summarizer's prompts.
     pub prefill_s: f64,
-    /// Generating tokens.
+    /// Generating the summary.
     pub decode_s: f64,
+    /// Actors, target and stance labels together.
+    pub stance_s: f64,
     /// Everything, from start to report.
     pub total_s: f64,
     /// From start until the first text of the (final) summary appeared: what a user waits.
     pub first_text_s: f64,
-    /// Prompt tokens computed per second of prefill.
+    /// Summary prompt tokens computed per second of prefill.
     pub prefill_tokens_per_s: f64,
-    /// Generated tokens per second of decode.
+    /// Summary tokens generated per second of decode.
     pub decode_tokens_per_s: f64,
+}
+
+/// One actor's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActorReport {
+    pub name: String,
+    pub kind: ActorKind,
+    /// Every form the article uses for the actor.
+    pub aliases: Vec<String>,
+    pub stance: Stance,
+    /// Probability of `stance`.
+    pub confidence: f32,
+    pub scores: StanceScores,
+    /// Sentences that show the stance, most relevant first; offsets into the article text.
+    pub evidence: Vec<Evidence>,
 }
 
 /// What brief says about one article.
@@ -28,26 +50,124 @@ pub struct Report {
     /// Where the article came from (a path or "stdin").
     pub source: String,
     pub title: Option<String>,
-    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// Config name of the summarizer.
-    pub summarizer: String,
-    /// Prompt tokens over all model calls.
-    pub tokens_in: usize,
-    /// Generated tokens over all model calls.
-    pub tokens_out: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summarizer: Option<String>,
     /// Pieces the article was split into to fit the context (1 = whole).
-    pub parts: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<usize>,
+    /// What stance is toward.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_source: Option<TargetSource>,
+    /// Config name of the stance classifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classifier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actors: Option<Vec<ActorReport>>,
+    /// Summary prompt tokens over all summarizer calls.
+    pub tokens_in: usize,
+    /// Summary tokens generated over all summarizer calls.
+    pub tokens_out: usize,
     pub timings: Timings,
 }
 
 impl Report {
-    /// Human-readable text.
-    pub fn to_text(&self) -> String {
-        format!("{}\n", self.summary)
+    /// An empty report for `article`.
+    pub fn new(article: &Article) -> Self {
+        Self {
+            source: article.source_name.clone(),
+            title: article.title.clone(),
+            summary: None,
+            summarizer: None,
+            parts: None,
+            target: None,
+            target_source: None,
+            classifier: None,
+            actors: None,
+            tokens_in: 0,
+            tokens_out: 0,
+            timings: Timings::default(),
+        }
+    }
+
+    /// Human-readable text: the summary, the target, then the actor table. `summary_shown`
+    /// skips the summary when it was already streamed to the terminal.
+    pub fn to_text(&self, summary_shown: bool) -> String {
+        let mut out = String::new();
+        if let Some(s) = &self.summary {
+            if !summary_shown {
+                out.push_str(s);
+                out.push('\n');
+            }
+        }
+        if let Some(actors) = &self.actors {
+            if self.summary.is_some() {
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "Target: {}\n\n",
+                self.target.as_deref().unwrap_or("")
+            ));
+            if actors.is_empty() {
+                out.push_str("No actors found in the article.\n");
+                return out;
+            }
+            let w = actors
+                .iter()
+                .map(|a| a.name.chars().count())
+                .max()
+                .unwrap_or(5)
+                .clamp(5, 36);
+            out.push_str(&format!(
+                "{:<w$}  {:<12}  {:<7}  {:>5}  EVIDENCE\n",
+                "ACTOR", "KIND", "STANCE", "CONF"
+            ));
+            for a in actors {
+                let name: String = a.name.chars().take(w).collect();
+                let ev = a
+                    .evidence
+                    .first()
+                    .map(|e| shorten(&e.sentence, 70))
+                    .unwrap_or_else(|| "—".into());
+                let kind = serde_json::to_value(a.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "{name:<w$}  {kind:<12}  {:<7}  {:>5.2}  {ev}\n",
+                    a.stance.as_str(),
+                    a.confidence
+                ));
+            }
+        }
+        out
     }
 
     /// Pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+/// The first `max` characters of a sentence, cut at a word, with an ellipsis.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shortens_at_words() {
+        assert_eq!(super::shorten("one two three four", 9), "one two…");
+        assert_eq!(super::shorten("short", 9), "short");
     }
 }

@@ -20,6 +20,16 @@ pub trait Generator {
     fn count_tokens(&self, text: &str) -> Result<usize>;
     /// The model's context length, in tokens.
     fn context_length(&self) -> usize;
+    /// Log-probability of each candidate as the start of the assistant's reply, and how many
+    /// prompt tokens had to be computed (the rest came from the prefix cache). Used to score
+    /// label words without parsing free text.
+    fn continuation_logprobs(
+        &mut self,
+        messages: &[ChatMessage],
+        candidates: &[String],
+    ) -> Result<(Vec<f32>, usize)>;
+    /// Turns prompt-prefix reuse on or off (on by default).
+    fn set_prefix_reuse(&mut self, on: bool);
     /// Generates the assistant's reply; `on_text` gets text as it is produced.
     fn chat(
         &mut self,

@@ -41,6 +41,9 @@ pub struct ModelConfig {
     pub generation: GenerationConfig,
     #[serde(default)]
     pub runtime: RuntimeConfig,
+    /// How this model labels stance (required when `tasks` has `stance`).
+    #[serde(default)]
+    pub stance: Option<StanceConfig>,
     /// File the config was read from, when it came from a file.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -169,6 +172,149 @@ pub struct ChatTemplateSource {
 pub struct Prompts {
     #[serde(default)]
     pub summarize: Option<SummarizePrompt>,
+    /// Asks for the actors as a JSON list. Variables: `title`, `text`.
+    #[serde(default)]
+    pub actors: Option<ChatPrompt>,
+    /// Asks for the central issue as one short phrase. Variables: `title`, `lead`.
+    #[serde(default)]
+    pub target: Option<ChatPrompt>,
+}
+
+/// A system + user prompt pair (minijinja templates).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatPrompt {
+    #[serde(default)]
+    pub system: Option<String>,
+    pub user: String,
+    /// Most tokens the answer may take.
+    #[serde(default = "default_short_answer")]
+    pub max_new_tokens: usize,
+}
+
+fn default_short_answer() -> usize {
+    160
+}
+
+/// The stance classifier: a templated question whose answer is scored, not generated. The
+/// label words' log-probabilities become a distribution over favor / against / neutral.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceConfig {
+    #[serde(default)]
+    pub system: Option<String>,
+    /// Variables: `article`, `actor`, `aliases`, `target`, `evidence` (a list of sentences),
+    /// and in `yes-no` mode `question`. Put the article first: the prefix up to the actor is
+    /// then encoded once per article.
+    pub user: String,
+    /// `labels`: one question, label words scored. `yes-no`: support and opposition asked
+    /// separately, yes/no scored, combined (both "no" = neutral).
+    #[serde(default)]
+    pub mode: StanceMode,
+    /// yes-no mode: the support question (minijinja; `actor`, `target`).
+    #[serde(default = "default_support_question")]
+    pub support_question: String,
+    /// yes-no mode: the opposition question.
+    #[serde(default = "default_oppose_question")]
+    pub oppose_question: String,
+    /// yes-no mode: answer words.
+    #[serde(default = "default_yes")]
+    pub yes: Vec<String>,
+    #[serde(default = "default_no")]
+    pub no: Vec<String>,
+    /// Words (any of each list) that mean each label when the reply starts with them.
+    #[serde(default)]
+    pub labels: LabelWords,
+    /// How raw label scores are corrected for the model's bias.
+    #[serde(default)]
+    pub calibration: Calibration,
+    /// Added to each label's calibrated log-score (fitted on a dev set).
+    #[serde(default)]
+    pub bias: LabelBias,
+    /// Below this probability for favor / against, the label is neutral.
+    #[serde(default)]
+    pub min_confidence: f32,
+    /// Evidence sentences shown to the classifier per actor.
+    #[serde(default = "default_max_evidence")]
+    pub max_evidence: usize,
+    /// Actor written into the content-free input used for calibration.
+    #[serde(default = "default_content_free")]
+    pub content_free: String,
+}
+
+fn default_support_question() -> String {
+    "Does {{ actor }} support {{ target }}?".into()
+}
+fn default_oppose_question() -> String {
+    "Does {{ actor }} oppose {{ target }}?".into()
+}
+fn default_yes() -> Vec<String> {
+    vec!["yes".into(), "Yes".into()]
+}
+fn default_no() -> Vec<String> {
+    vec!["no".into(), "No".into()]
+}
+
+/// How the stance question is put to the model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StanceMode {
+    /// One question; favor / against / neutral label words scored.
+    #[default]
+    Labels,
+    /// Support and opposition asked separately as yes/no questions.
+    YesNo,
+}
+
+fn default_max_evidence() -> usize {
+    3
+}
+fn default_content_free() -> String {
+    "N/A".into()
+}
+
+/// Label words per label.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelWords {
+    pub favor: Vec<String>,
+    pub against: Vec<String>,
+    pub neutral: Vec<String>,
+}
+
+impl Default for LabelWords {
+    fn default() -> Self {
+        let v = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+        Self {
+            favor: v("favor", "Favor"),
+            against: v("against", "Against"),
+            neutral: v("neutral", "Neutral"),
+        }
+    }
+}
+
+/// Bias correction of label scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Calibration {
+    /// Raw scores.
+    None,
+    /// Divide by the label distribution the model gives a content-free input (same article,
+    /// actor "N/A", no evidence) — contextual calibration, Zhao et al. 2021.
+    #[default]
+    ContentFree,
+}
+
+/// Per-label additive log-score corrections.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelBias {
+    #[serde(default)]
+    pub favor: f32,
+    #[serde(default)]
+    pub against: f32,
+    #[serde(default)]
+    pub neutral: f32,
 }
 
 /// The summarizer's prompts. Variables: `title`, `text`; `merge_user` gets `title`, `parts`.
@@ -325,6 +471,21 @@ impl ModelConfig {
         }
         if self.context_budget < 256 {
             return Err("context_budget must be at least 256 tokens".into());
+        }
+        if self.tasks.contains(&Task::Stance) {
+            let Some(st) = &self.stance else {
+                return Err("a stance classifier needs a [stance] section with `user`".into());
+            };
+            let l = &st.labels;
+            if l.favor.is_empty() || l.against.is_empty() || l.neutral.is_empty() {
+                return Err(
+                    "stance.labels needs at least one word for each of favor, against, neutral"
+                        .into(),
+                );
+            }
+            if !(0.0..1.0).contains(&st.min_confidence) {
+                return Err("stance.min_confidence must be in [0, 1)".into());
+            }
         }
         if self.tasks.contains(&Task::Summarize) && self.prompts.summarize.is_none() {
             return Err(

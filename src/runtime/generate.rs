@@ -29,6 +29,8 @@ const PREFILL_CHUNK: usize = 512;
 pub struct Session<M: CausalLm> {
     pub model: M,
     cached: Vec<u32>,
+    /// When false every prompt is encoded from scratch (for measuring what reuse saves).
+    pub reuse_prefix: bool,
 }
 
 /// What one generation produced, and what it cost.
@@ -59,17 +61,21 @@ impl<M: CausalLm> Session<M> {
         Self {
             model,
             cached: Vec::new(),
+            reuse_prefix: true,
         }
     }
 
     /// Feeds `prompt`, reusing the longest cached prefix; returns the last position's logits.
     pub fn prefill(&mut self, prompt: &[u32]) -> Result<(Tensor, usize)> {
-        let mut keep = self
-            .cached
-            .iter()
-            .zip(prompt)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let mut keep = if self.reuse_prefix {
+            self.cached
+                .iter()
+                .zip(prompt)
+                .take_while(|(a, b)| a == b)
+                .count()
+        } else {
+            0
+        };
         // At least one token must run to get logits.
         keep = keep.min(prompt.len().saturating_sub(1));
         if keep < self.cached.len() && !self.model.truncate_cache(keep) {
@@ -93,6 +99,43 @@ impl<M: CausalLm> Session<M> {
         let logits = self.model.forward(&[token], self.cached.len())?;
         self.cached.push(token);
         Ok(logits)
+    }
+
+    /// Rolls the cache back to its first `len` positions.
+    fn rollback(&mut self, len: usize) {
+        if len < self.cached.len() {
+            if !self.model.truncate_cache(len) {
+                self.model.clear_cache();
+                self.cached.clear();
+                return;
+            }
+            self.cached.truncate(len);
+        }
+    }
+
+    /// Log-probability of each candidate token sequence as the continuation of `prompt`.
+    /// The prompt is encoded once (reusing any cached prefix); each candidate's extra tokens
+    /// are fed and then rolled back.
+    pub fn score(&mut self, prompt: &[u32], candidates: &[Vec<u32>]) -> Result<(Vec<f32>, usize)> {
+        let (logits, prefilled) = self.prefill(prompt)?;
+        let first = log_softmax(&logits)?;
+        let mut out = Vec::with_capacity(candidates.len());
+        for cand in candidates {
+            let Some((&c0, rest)) = cand.split_first() else {
+                out.push(f32::NEG_INFINITY);
+                continue;
+            };
+            let mut lp = first.get(c0 as usize).copied().unwrap_or(f32::NEG_INFINITY);
+            let mut prev = c0;
+            for &c in rest {
+                let l = log_softmax(&self.step(prev)?)?;
+                lp += l.get(c as usize).copied().unwrap_or(f32::NEG_INFINITY);
+                prev = c;
+            }
+            self.rollback(prompt.len());
+            out.push(lp);
+        }
+        Ok((out, prefilled))
     }
 
     /// Number of positions in the cache.
@@ -181,6 +224,13 @@ fn sampling(cfg: &GenerationConfig) -> Sampling {
         (None, Some(p)) => Sampling::TopP { p, temperature },
         (Some(k), Some(p)) => Sampling::TopKThenTopP { k, p, temperature },
     }
+}
+
+fn log_softmax(logits: &Tensor) -> Result<Vec<f32>> {
+    let v: Vec<f32> = logits.to_dtype(DType::F32)?.to_vec1()?;
+    let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let lse = max + v.iter().map(|x| (x - max).exp()).sum::<f32>().ln();
+    Ok(v.into_iter().map(|x| x - lse).collect())
 }
 
 fn decode(tokenizer: &Tokenizer, ids: &[u32]) -> Result<String> {

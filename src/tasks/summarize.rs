@@ -242,6 +242,14 @@ mod tests {
         fn context_length(&self) -> usize {
             self.ctx
         }
+        fn continuation_logprobs(
+            &mut self,
+            _: &[ChatMessage],
+            c: &[String],
+        ) -> Result<(Vec<f32>, usize)> {
+            Ok((vec![0.0; c.len()], 0))
+        }
+        fn set_prefix_reuse(&mut self, _: bool) {}
         fn chat(
             &mut self,
             m: &[ChatMessage],

@@ -206,6 +206,35 @@ impl Generator for GgufLlm {
         self.context_length
     }
 
+    fn continuation_logprobs(
+        &mut self,
+        messages: &[ChatMessage],
+        candidates: &[String],
+    ) -> Result<(Vec<f32>, usize)> {
+        let prompt = self.encode_chat(messages)?;
+        let cands = candidates
+            .iter()
+            .map(|c| {
+                self.tokenizer
+                    .encode(c.as_str(), false)
+                    .map(|e| e.get_ids().to_vec())
+                    .map_err(|e| BriefError::Tokenizer(e.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if prompt.len() + cands.iter().map(Vec::len).max().unwrap_or(0) >= self.context_length {
+            return Err(BriefError::Usage(format!(
+                "prompt of {} tokens does not fit the context of {} tokens",
+                prompt.len(),
+                self.context_length
+            )));
+        }
+        self.session.score(&prompt, &cands)
+    }
+
+    fn set_prefix_reuse(&mut self, on: bool) {
+        self.session.reuse_prefix = on;
+    }
+
     fn chat(
         &mut self,
         messages: &[ChatMessage],

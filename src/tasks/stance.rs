@@ -1,0 +1,287 @@
+//! Stance classification behind a small trait. The first implementation asks a chat model a
+//! templated question and *scores* the label words (never parses free text): their
+//! log-probabilities, corrected by contextual calibration and per-label biases, become a
+//! distribution over favor / against / neutral.
+
+use crate::backends::Generator;
+use crate::config::{Calibration, StanceConfig, StanceMode};
+use crate::error::{BriefError, Result};
+use crate::runtime::chat::ChatMessage;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A model shared by several tasks (summarizer and classifier may be the same model).
+pub type SharedGenerator = Rc<RefCell<Box<dyn Generator>>>;
+
+/// The three labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Favor,
+    Against,
+    Neutral,
+}
+
+impl Stance {
+    pub const ALL: [Stance; 3] = [Stance::Favor, Stance::Against, Stance::Neutral];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Favor => "favor",
+            Stance::Against => "against",
+            Stance::Neutral => "neutral",
+        }
+    }
+}
+
+/// A probability per label (they sum to 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StanceScores {
+    pub favor: f32,
+    pub against: f32,
+    pub neutral: f32,
+}
+
+impl StanceScores {
+    fn get(&self, s: Stance) -> f32 {
+        match s {
+            Stance::Favor => self.favor,
+            Stance::Against => self.against,
+            Stance::Neutral => self.neutral,
+        }
+    }
+
+    /// Softmax of log-scores in label order favor, against, neutral.
+    pub fn from_log_scores(l: [f32; 3]) -> Self {
+        let max = l.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let e: Vec<f32> = l.iter().map(|x| (x - max).exp()).collect();
+        let z: f32 = e.iter().sum();
+        Self {
+            favor: e[0] / z,
+            against: e[1] / z,
+            neutral: e[2] / z,
+        }
+    }
+
+    /// The label and its confidence. Favor / against below `min_confidence` become neutral,
+    /// with confidence 1 − P(that label): how sure we are it is *not* a position.
+    pub fn decide(&self, min_confidence: f32) -> (Stance, f32) {
+        let best = Stance::ALL
+            .into_iter()
+            .max_by(|a, b| self.get(*a).total_cmp(&self.get(*b)))
+            .unwrap_or(Stance::Neutral);
+        if best != Stance::Neutral && self.get(best) < min_confidence {
+            (Stance::Neutral, 1.0 - self.get(best))
+        } else {
+            (best, self.get(best))
+        }
+    }
+}
+
+/// What the classifier is asked about one actor.
+#[derive(Debug, Clone)]
+pub struct StanceQuery<'a> {
+    pub title: Option<&'a str>,
+    pub article: &'a str,
+    pub actor: &'a str,
+    pub aliases: &'a [String],
+    pub target: &'a str,
+    pub evidence: &'a [String],
+}
+
+/// Anything that labels an actor's stance toward a target.
+pub trait StanceClassifier {
+    /// The config name, for reports.
+    fn name(&self) -> &str;
+    /// Label probabilities for one actor.
+    fn classify(&mut self, query: &StanceQuery) -> Result<StanceScores>;
+    /// The threshold below which favor / against become neutral.
+    fn min_confidence(&self) -> f32;
+    /// Most evidence sentences to pass per actor.
+    fn max_evidence(&self) -> usize;
+}
+
+/// Scores label words with a chat model.
+pub struct LlmStance {
+    name: String,
+    model: SharedGenerator,
+    cfg: StanceConfig,
+    /// Content-free label scores per (article, target), computed once per article.
+    content_free: Option<(u64, [f32; 3])>,
+}
+
+impl LlmStance {
+    pub fn new(name: &str, model: SharedGenerator, cfg: StanceConfig) -> Self {
+        Self {
+            name: name.to_string(),
+            model,
+            cfg,
+            content_free: None,
+        }
+    }
+
+    fn messages(&self, q: &StanceQuery, question: &str) -> Result<Vec<ChatMessage>> {
+        let env = minijinja::Environment::new();
+        let render = |t: &str, question: &str| {
+            env.render_str(
+                t,
+                minijinja::context! {
+                    title => q.title, article => q.article, actor => q.actor,
+                    aliases => q.aliases.iter().filter(|a| a.as_str() != q.actor).collect::<Vec<_>>(),
+                    target => q.target, evidence => q.evidence, question => question,
+                },
+            )
+            .map_err(|e| BriefError::Template(format!("stance prompt: {e}")))
+        };
+        let question = if question.is_empty() {
+            String::new()
+        } else {
+            render(question, "")?
+        };
+        let user = render(&self.cfg.user, &question)?;
+        let mut m = Vec::new();
+        if let Some(s) = &self.cfg.system {
+            m.push(ChatMessage::system(s.clone()));
+        }
+        m.push(ChatMessage::user(user));
+        Ok(m)
+    }
+
+    /// Log-score of each label (favor, against, neutral).
+    fn label_logprobs(&mut self, q: &StanceQuery) -> Result<[f32; 3]> {
+        match self.cfg.mode {
+            StanceMode::Labels => {
+                let l = &self.cfg.labels;
+                let groups = [l.favor.clone(), l.against.clone(), l.neutral.clone()];
+                let lp = self.group_logprobs(q, "", &groups)?;
+                Ok([lp[0], lp[1], lp[2]])
+            }
+            StanceMode::YesNo => {
+                let groups = [self.cfg.yes.clone(), self.cfg.no.clone()];
+                let (sq, oq) = (
+                    self.cfg.support_question.clone(),
+                    self.cfg.oppose_question.clone(),
+                );
+                let s = self.group_logprobs(q, &sq, &groups)?;
+                let o = self.group_logprobs(q, &oq, &groups)?;
+                // log P(yes) of each question, normalized over yes/no.
+                let ps = s[0] - lse(&s);
+                let po = o[0] - lse(&o);
+                let (qs, qo) = (ln_1m_exp(ps), ln_1m_exp(po));
+                Ok([ps + qo, po + qs, qs + qo])
+            }
+        }
+    }
+
+    /// Log-probability of each group of answer words (log-sum-exp over a group's words).
+    fn group_logprobs(
+        &mut self,
+        q: &StanceQuery,
+        question: &str,
+        groups: &[Vec<String>],
+    ) -> Result<Vec<f32>> {
+        let words: Vec<String> = groups.iter().flatten().cloned().collect();
+        let messages = self.messages(q, question)?;
+        let (lp, _) = self
+            .model
+            .borrow_mut()
+            .continuation_logprobs(&messages, &words)?;
+        let mut out = Vec::new();
+        let mut i = 0;
+        for g in groups {
+            out.push(lse(&lp[i..i + g.len()]));
+            i += g.len();
+        }
+        Ok(out)
+    }
+}
+
+fn lse(xs: &[f32]) -> f32 {
+    let m = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if m == f32::NEG_INFINITY {
+        return m;
+    }
+    m + xs.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
+}
+
+/// ln(1 - e^x) for x <= 0, stable near 0.
+fn ln_1m_exp(x: f32) -> f32 {
+    if x > -0.693 {
+        (-x.exp_m1()).ln()
+    } else {
+        (-x.exp()).ln_1p()
+    }
+}
+
+fn key(q: &StanceQuery) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (q.title, q.article, q.target).hash(&mut h);
+    h.finish()
+}
+
+impl StanceClassifier for LlmStance {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn classify(&mut self, q: &StanceQuery) -> Result<StanceScores> {
+        let raw = self.label_logprobs(q)?;
+        let cf = match self.cfg.calibration {
+            Calibration::None => [0.0; 3],
+            Calibration::ContentFree => {
+                let k = key(q);
+                match self.content_free {
+                    Some((kk, v)) if kk == k => v,
+                    _ => {
+                        let cf_actor = self.cfg.content_free.clone();
+                        let cf_text = [cf_actor.clone()];
+                        let cf_query = StanceQuery {
+                            actor: &cf_actor,
+                            aliases: &[],
+                            evidence: &cf_text,
+                            ..q.clone()
+                        };
+                        let v = self.label_logprobs(&cf_query)?;
+                        self.content_free = Some((k, v));
+                        v
+                    }
+                }
+            }
+        };
+        let b = self.cfg.bias;
+        Ok(StanceScores::from_log_scores([
+            raw[0] - cf[0] + b.favor,
+            raw[1] - cf[1] + b.against,
+            raw[2] - cf[2] + b.neutral,
+        ]))
+    }
+
+    fn min_confidence(&self) -> f32 {
+        self.cfg.min_confidence
+    }
+
+    fn max_evidence(&self) -> usize {
+        self.cfg.max_evidence
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_and_threshold() {
+        let s = StanceScores::from_log_scores([0.0, 0.0, 0.0]);
+        assert!((s.favor - 1.0 / 3.0).abs() < 1e-6);
+        let s = StanceScores::from_log_scores([2.0, 0.0, 1.0]);
+        assert_eq!(s.decide(0.0).0, Stance::Favor);
+        assert!((s.favor + s.against + s.neutral - 1.0).abs() < 1e-6);
+        assert_eq!(
+            s.decide(0.9).0,
+            Stance::Neutral,
+            "favor below the threshold is neutral"
+        );
+    }
+}

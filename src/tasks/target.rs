@@ -1,0 +1,132 @@
+//! The target: what "favor" and "against" are about. Given by the user, or derived from the
+//! headline and opening by the model as one short phrase — kept only if grounded in the text
+//! (most of its content words occur there), else the headline is used.
+
+use super::evidence::content_stems;
+use crate::article::Article;
+use crate::backends::Generator;
+use crate::config::{ChatPrompt, GenerationConfig};
+use crate::error::{BriefError, Result};
+use crate::runtime::chat::ChatMessage;
+use serde::Serialize;
+
+/// Where the target came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetSource {
+    /// `--target`.
+    Given,
+    /// The model's phrase, grounded in the text.
+    Derived,
+    /// The headline (or first sentence), when the model's phrase was not grounded.
+    Headline,
+}
+
+/// The opening used to find the central issue: the first two sentences.
+fn lead(article: &Article) -> String {
+    article
+        .sentences()
+        .iter()
+        .take(2)
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn headline(article: &Article) -> String {
+    article.title.clone().unwrap_or_else(|| {
+        let first = article
+            .sentences()
+            .first()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        first
+            .split_whitespace()
+            .take(14)
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// Whether at least 60% of the phrase's content words occur in the article.
+pub fn is_grounded(phrase: &str, article: &Article) -> bool {
+    let words = content_stems(phrase);
+    if words.is_empty() {
+        return false;
+    }
+    let text = content_stems(&article.full_text());
+    let found = words.iter().filter(|w| text.contains(w)).count();
+    found * 10 >= words.len() * 6
+}
+
+/// Cleans a model's answer into one phrase: first line, no quotes, labels or final period.
+fn clean(answer: &str) -> String {
+    let line = answer
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let line = line.trim_start_matches(|c: char| c == '-' || c == '*' || c.is_whitespace());
+    let line = ["Central issue:", "Issue:", "Answer:"]
+        .iter()
+        .fold(line, |l, p| l.strip_prefix(p).unwrap_or(l));
+    line.trim()
+        .trim_matches(|c| matches!(c, '"' | '“' | '”' | '\'' | '*'))
+        .trim_end_matches('.')
+        .trim()
+        .to_string()
+}
+
+/// Derives the target with `model`, falling back to the headline.
+pub fn derive_target(
+    model: &mut dyn Generator,
+    prompt: &ChatPrompt,
+    article: &Article,
+) -> Result<(String, TargetSource)> {
+    let user = minijinja::Environment::new()
+        .render_str(
+            &prompt.user,
+            minijinja::context! { title => article.title, lead => lead(article) },
+        )
+        .map_err(|e| BriefError::Template(format!("target prompt: {e}")))?;
+    let mut messages = Vec::new();
+    if let Some(s) = &prompt.system {
+        messages.push(ChatMessage::system(s.clone()));
+    }
+    messages.push(ChatMessage::user(user));
+    let settings = GenerationConfig {
+        max_new_tokens: prompt.max_new_tokens,
+        ..Default::default()
+    };
+    let answer = clean(&model.chat(&messages, &settings, &mut |_| {})?.text);
+    let words = answer.split_whitespace().count();
+    if (1..=14).contains(&words) && is_grounded(&answer, article) {
+        Ok((answer, TargetSource::Derived))
+    } else {
+        Ok((headline(article), TargetSource::Headline))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grounding_and_cleaning() {
+        let a = Article::from_text("t", include_str!("../../evals/niger-us-security.txt"));
+        assert!(is_grounded(
+            "resuming the US security partnership with Niger",
+            &a
+        ));
+        assert!(!is_grounded("climate policy in Norway", &a));
+        assert_eq!(
+            clean("\"US-Niger security cooperation.\"\nmore"),
+            "US-Niger security cooperation"
+        );
+        assert_eq!(clean("Issue: troop withdrawal"), "troop withdrawal");
+        assert_eq!(
+            headline(&a),
+            "US Says It Plans to Resume Security Partnership With Niger"
+        );
+    }
+}
