@@ -2,6 +2,7 @@
 //! Adding an architecture is one new file here plus one arm in `load_generator`.
 
 pub mod gguf_llm;
+mod recording;
 
 use crate::config::{Architecture, GenerationConfig, ModelConfig};
 use crate::error::Result;
@@ -45,7 +46,11 @@ pub fn load_generator(
     files: &LocalModel,
     device: &Device,
 ) -> Result<Box<dyn Generator>> {
-    match cfg.architecture {
-        Architecture::GgufLlm => Ok(Box::new(gguf_llm::GgufLlm::load(cfg, files, device)?)),
-    }
+    let model: Box<dyn Generator> = match cfg.architecture {
+        Architecture::GgufLlm => Box::new(gguf_llm::GgufLlm::load(cfg, files, device)?),
+    };
+    Ok(match std::env::var_os("BRIEF_RECORD_CALLS") {
+        Some(path) if !path.is_empty() => Box::new(recording::Recording::new(model, path.into())),
+        _ => model,
+    })
 }

@@ -58,7 +58,8 @@ pub fn assert_clear_error(out: &(i32, String, String), needle: &str) {
 
 static PULLED: OnceLock<()> = OnceLock::new();
 
-/// Pulls the test models once per test binary (a no-op when cached).
+/// Pulls the real models the tests use (the defaults and the small ones) once per test
+/// binary; a no-op when cached.
 pub fn ensure_test_models() {
     PULLED.get_or_init(|| {
         let out = run(brief().args([
@@ -66,6 +67,7 @@ pub fn ensure_test_models() {
             "pull",
             "smollm2-135m-instruct",
             "qwen2.5-coder-0.5b-instruct",
+            "qwen2.5-coder-1.5b-instruct",
         ]));
         assert_eq!(out.0, 0, "pulling test models failed: {}", out.2);
     });
