@@ -98,6 +98,8 @@ pub enum Format {
     Text,
     /// One JSON object (see the README for the schema).
     Json,
+    /// Markdown tables (`eval`; other commands print text).
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,6 +130,31 @@ pub enum Command {
         article: String,
         #[command(flatten)]
         stance: StanceArgs,
+    },
+    /// Run the pipeline over labelled examples (evals/*.jsonl) and report ROUGE, stance
+    /// accuracy / macro-F1 / F_avg, actor precision / recall, cost and the worst examples.
+    ///
+    /// Examples:
+    ///   brief eval evals/
+    ///   brief eval evals/dsa-dev.jsonl --classifier qwen2.5-coder-0.5b-instruct --format markdown
+    ///   brief eval evals/ --baseline evals/baseline.json     (exit 1 on a regression)
+    #[command(verbatim_doc_comment)]
+    Eval {
+        /// JSONL files or folders of them (default: evals/).
+        files: Vec<std::path::PathBuf>,
+        /// Evaluate only the first N examples.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Compare with a saved baseline; exit non-zero when a metric falls below it by more
+        /// than the baseline's tolerance.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<std::path::PathBuf>,
+        /// Save this run's metrics as a baseline.
+        #[arg(long, value_name = "FILE")]
+        save_baseline: Option<std::path::PathBuf>,
+        /// Tolerance written by --save-baseline.
+        #[arg(long, default_value_t = 0.03, value_name = "X")]
+        tolerance: f64,
     },
     /// List, pull, show and verify models.
     #[command(subcommand)]

@@ -43,6 +43,20 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             stance,
         ),
         Command::Models(m) => models(g, m),
+        Command::Eval {
+            files,
+            limit,
+            baseline,
+            save_baseline,
+            tolerance,
+        } => eval(
+            g,
+            files,
+            *limit,
+            baseline.as_deref(),
+            save_baseline.as_deref(),
+            *tolerance,
+        ),
     }
 }
 
@@ -95,12 +109,122 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
     )?;
     match g.format {
         Format::Json => println!("{}", report.to_json()),
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             if stream && tasks.summarize {
                 println!();
             }
             print!("{}", report.to_text(stream));
         }
+    }
+    Ok(())
+}
+
+fn eval(
+    g: &GlobalArgs,
+    files: &[std::path::PathBuf],
+    limit: Option<usize>,
+    baseline: Option<&std::path::Path>,
+    save: Option<&std::path::Path>,
+    tolerance: f64,
+) -> Result<()> {
+    use brief::eval::{dataset, evaluate, Baseline};
+    let files = if files.is_empty() {
+        vec![std::path::PathBuf::from("evals")]
+    } else {
+        files.to_vec()
+    };
+    let base = baseline.map(Baseline::load).transpose()?;
+    let (mut examples, bad) = dataset::load(&files)?;
+    if let Some(n) = limit {
+        examples.truncate(n);
+    }
+    if examples.is_empty() {
+        anyhow::bail!(
+            "no usable examples in {} ({} malformed line(s))",
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            bad.len()
+        );
+    }
+    for b in &bad {
+        eprintln!(
+            "brief: {}:{}: skipped malformed line: {}",
+            b.file, b.line, b.error
+        );
+    }
+    let tasks = Tasks {
+        summarize: examples
+            .iter()
+            .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
+        stance: examples
+            .iter()
+            .any(|e| e.actors.as_ref().is_some_and(|a| !a.is_empty())),
+    };
+    let mut say = notice(g.quiet);
+    let mut pipeline = Pipeline::load(
+        &options(
+            g,
+            &StanceArgs {
+                target: None,
+                actors: vec![],
+            },
+        ),
+        tasks,
+        &mut say,
+    )?;
+    let bar = indicatif::ProgressBar::new(examples.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("eval {bar:30} {pos}/{len} eta {eta} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    if g.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut report = evaluate(&mut pipeline, &examples, &mut |i, id| {
+        bar.set_position(i as u64);
+        bar.set_message(id.to_string());
+    })?;
+    bar.finish_and_clear();
+    report.bad_lines = bad;
+    match g.format {
+        Format::Json => println!("{}", report.to_json()),
+        Format::Markdown => print!("{}", report.render(true)),
+        Format::Text => print!("{}", report.render(false)),
+    }
+    if let Some(p) = save {
+        let (s, c) = pipeline.model_names();
+        Baseline {
+            tolerance,
+            tolerances: Default::default(),
+            metrics: report.key_metrics(),
+            note: format!(
+                "summarizer {}, classifier {}, {} examples from {}",
+                s.unwrap_or_default(),
+                c.unwrap_or_default(),
+                report.examples,
+                files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+        .save(p)?;
+        eprintln!("brief: baseline saved to {}", p.display());
+    }
+    if let Some(b) = base {
+        let reg = b.regressions(&report);
+        if !reg.is_empty() {
+            anyhow::bail!(
+                "{} regression(s) against the baseline: {}",
+                reg.len(),
+                reg.join("; ")
+            );
+        }
+        eprintln!("brief: no regression against the baseline");
     }
     Ok(())
 }

@@ -16,3 +16,4 @@ pub mod runtime;
 pub mod tasks;
 
 pub use error::{BriefError, Result};
+pub mod eval;

@@ -210,6 +210,35 @@ impl Pipeline {
         on_text: &mut dyn FnMut(&str),
         say: &mut dyn FnMut(&str),
     ) -> Result<Report> {
+        let all = Tasks {
+            summarize: true,
+            stance: true,
+        };
+        self.run_tasks(article, all, on_text, say)
+    }
+
+    /// Config names of the loaded summarizer and classifier.
+    pub fn model_names(&self) -> (Option<String>, Option<String>) {
+        (
+            self.summarizer.as_ref().map(|(c, _)| c.name.clone()),
+            self.classifier.as_ref().map(|c| c.cfg.name.clone()),
+        )
+    }
+
+    /// Sets the hand-given actors and target for the next runs (empty / None: find them).
+    pub fn set_stance_inputs(&mut self, actors: Vec<String>, target: Option<String>) {
+        self.opts.actors = actors;
+        self.opts.target = target;
+    }
+
+    /// Runs those of the loaded tasks that `tasks` selects.
+    pub fn run_tasks(
+        &mut self,
+        article: &Article,
+        tasks: Tasks,
+        on_text: &mut dyn FnMut(&str),
+        say: &mut dyn FnMut(&str),
+    ) -> Result<Report> {
         let t0 = Instant::now();
         let mut report = Report::new(article);
         let mut timings = Timings {
@@ -218,7 +247,7 @@ impl Pipeline {
         };
         let (mut prefilled, mut generated) = (0usize, 0usize);
 
-        if let Some((cfg, model)) = &self.summarizer {
+        if let Some((cfg, model)) = self.summarizer.as_ref().filter(|_| tasks.summarize) {
             let prompt = cfg
                 .prompts
                 .summarize
@@ -252,7 +281,7 @@ impl Pipeline {
             report.parts = Some(s.parts);
         }
 
-        if self.classifier.is_some() {
+        if self.classifier.is_some() && tasks.stance {
             let t1 = Instant::now();
             self.stance(article, &mut report, say)?;
             timings.stance_s = t1.elapsed().as_secs_f64();

@@ -499,10 +499,26 @@ pub fn manual_actors(article: &Article, specs: &[String]) -> Result<Vec<Actor>> 
                 "--actor '{spec}': give a name, e.g. --actor \"United States=US,Washington\""
             )));
         }
-        let ms: Vec<Mention> = std::iter::once(name)
+        let forms: Vec<&str> = std::iter::once(name)
             .chain(aliases.iter().copied())
+            .collect();
+        let mut ms: Vec<Mention> = forms
+            .iter()
             .flat_map(|f| find_all(&article.body, f, &[]))
             .collect();
+        if ms.is_empty() {
+            // Not as a whole word ("Brussel" in "Brussels attacker"): take it as written.
+            ms = forms
+                .iter()
+                .flat_map(|f| {
+                    article.body.match_indices(*f).map(|(i, _)| Mention {
+                        text: f.to_string(),
+                        start: i,
+                        end: i + f.len(),
+                    })
+                })
+                .collect();
+        }
         if ms.is_empty() {
             return Err(BriefError::Usage(format!(
                 "--actor '{name}' does not occur in the article (nor do its aliases)"
