@@ -395,17 +395,12 @@ fn find_actors(
     let Some(prompt) = c.cfg.prompts.actors.clone() else {
         return Ok(candidates);
     };
-    let user = minijinja::Environment::new()
-        .render_str(
-            &prompt.user,
-            minijinja::context! { title => article.title, text => article.body },
-        )
-        .map_err(|e| BriefError::Template(format!("actors prompt: {e}")))?;
-    let mut messages = Vec::new();
-    if let Some(s) = &prompt.system {
-        messages.push(ChatMessage::system(s.clone()));
-    }
-    messages.push(ChatMessage::user(user));
+    let mut messages = crate::tasks::prompt_messages(
+        prompt.system.as_deref(),
+        &prompt.user,
+        minijinja::context! { title => article.title, text => article.body },
+        "actors",
+    )?;
     let settings = GenerationConfig {
         max_new_tokens: prompt.max_new_tokens,
         ..Default::default()

@@ -6,3 +6,25 @@ pub mod gazetteer;
 pub mod stance;
 pub mod summarize;
 pub mod target;
+
+use crate::error::{BriefError, Result};
+use crate::runtime::chat::ChatMessage;
+
+/// Renders a task prompt (minijinja `user` template with `ctx`, optional system text) into the
+/// chat messages every task sends; `what` names the prompt in errors.
+pub fn prompt_messages(
+    system: Option<&str>,
+    user: &str,
+    ctx: minijinja::Value,
+    what: &str,
+) -> Result<Vec<ChatMessage>> {
+    let user = minijinja::Environment::new()
+        .render_str(user, ctx)
+        .map_err(|e| BriefError::Template(format!("{what} prompt: {e}")))?;
+    let mut messages = Vec::new();
+    if let Some(s) = system {
+        messages.push(ChatMessage::system(s));
+    }
+    messages.push(ChatMessage::user(user));
+    Ok(messages)
+}

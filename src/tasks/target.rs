@@ -6,8 +6,7 @@ use super::evidence::content_stems;
 use crate::article::Article;
 use crate::backends::Generator;
 use crate::config::{ChatPrompt, GenerationConfig};
-use crate::error::{BriefError, Result};
-use crate::runtime::chat::ChatMessage;
+use crate::error::Result;
 use serde::Serialize;
 
 /// Where the target came from.
@@ -83,17 +82,12 @@ pub fn derive_target(
     prompt: &ChatPrompt,
     article: &Article,
 ) -> Result<(String, TargetSource)> {
-    let user = minijinja::Environment::new()
-        .render_str(
-            &prompt.user,
-            minijinja::context! { title => article.title, lead => lead(article) },
-        )
-        .map_err(|e| BriefError::Template(format!("target prompt: {e}")))?;
-    let mut messages = Vec::new();
-    if let Some(s) = &prompt.system {
-        messages.push(ChatMessage::system(s.clone()));
-    }
-    messages.push(ChatMessage::user(user));
+    let messages = super::prompt_messages(
+        prompt.system.as_deref(),
+        &prompt.user,
+        minijinja::context! { title => article.title, lead => lead(article) },
+        "target",
+    )?;
     let settings = GenerationConfig {
         max_new_tokens: prompt.max_new_tokens,
         ..Default::default()
