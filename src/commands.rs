@@ -269,7 +269,7 @@ fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
                 println!(
                     "{:<30} {:<9} {:<18} {:<9} {:<7} {}",
                     c.name,
-                    "gguf-llm",
+                    serde_json::to_value(c.architecture)?.as_str().unwrap_or(""),
                     tasks,
                     if c.verified { "yes" } else { "no" },
                     if is_cached(c) { "yes" } else { "no" },
