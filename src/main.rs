@@ -7,6 +7,13 @@ mod commands;
 use clap::Parser;
 
 fn main() {
+    // `brief … | head` must end quietly when the reader goes away, like any Unix tool, instead
+    // of panicking on a failed print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = cli::Cli::parse();
     if let Some(n) = cli.global.threads {
         // candle sizes its CPU thread pools from this variable; set before any model work.
