@@ -140,6 +140,20 @@ pub const KNOWN: &[Known] = &[
         &["International Monetary Fund", "IMF"],
     ),
     org("World Bank", &["World Bank"]),
+    org("UN refugee agency", &["UNHCR"]),
+    org(
+        "International Atomic Energy Agency",
+        &["International Atomic Energy Agency", "IAEA"],
+    ),
+    org(
+        "World Trade Organization",
+        &["World Trade Organization", "WTO"],
+    ),
+    org("OPEC", &["OPEC"]),
+    bloc("Arab League", &["Arab League"]),
+    org("Hamas", &["Hamas"]),
+    org("Hezbollah", &["Hezbollah"]),
+    org("Taliban", &["Taliban"]),
     org(
         "World Health Organization",
         &["World Health Organization", "WHO"],
