@@ -297,8 +297,9 @@ fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
         }
         ModelsCommand::Show { name } => {
             let cfg = resolve_model(name)?;
-            println!("# cached: {}", if is_cached(&cfg) { "yes" } else { "no" });
-            if is_cached(&cfg) {
+            let cached = is_cached(&cfg);
+            println!("# cached: {}", if cached { "yes" } else { "no" });
+            if cached {
                 let files = ensure_model(&cfg, &FetchOptions { offline: true }, &mut |_| {})?;
                 for f in &files.files {
                     println!("# file: {}", f.display());
