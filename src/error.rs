@@ -41,6 +41,9 @@ pub enum BriefError {
     #[error("model file {} is not a usable GGUF ({reason}); remove it and run `brief models pull` again", path.display())]
     CorruptModel { path: PathBuf, reason: String },
 
+    #[error("model file {} is not usable ({reason}); remove it and run `brief models pull` again", path.display())]
+    BadModelFile { path: PathBuf, reason: String },
+
     #[error("tokenizer: {0}")]
     Tokenizer(String),
 

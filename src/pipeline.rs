@@ -2,7 +2,8 @@
 //! tasks and build a Report. The CLI is a thin layer over this.
 
 use crate::article::Article;
-use crate::backends::load_generator;
+use crate::backends::{load_generator, load_pair_classifier};
+use crate::config::Architecture;
 use crate::config::{resolve_model, Defaults, GenerationConfig, ModelConfig, Task};
 use crate::error::{BriefError, Result};
 use crate::fetch::{ensure_model, FetchOptions};
@@ -13,6 +14,7 @@ use crate::tasks::actors::{
     find_candidates, manual_actors, merge_proposals, parse_proposals, Actor,
 };
 use crate::tasks::evidence::evidence_for;
+use crate::tasks::nli_stance::NliStance;
 use crate::tasks::stance::{
     LlmStance, SharedGenerator, Stance, StanceClassifier, StanceQuery, StanceScores,
 };
@@ -131,8 +133,10 @@ impl PipelineOptions {
 
 struct Classifier {
     cfg: ModelConfig,
-    model: SharedGenerator,
-    stance: LlmStance,
+    /// The generating model behind the classifier, when it has one (it then also proposes
+    /// actors and derives the target); an NLI cross-encoder has none.
+    model: Option<SharedGenerator>,
+    stance: Box<dyn StanceClassifier>,
 }
 
 /// Loaded models, ready for many articles.
@@ -173,13 +177,30 @@ impl Pipeline {
         };
         let classifier = if tasks.stance {
             let cfg = opts.config_for(Task::Stance)?;
-            let stance_cfg = cfg.stance.clone().ok_or_else(|| BriefError::BadConfig {
-                origin: cfg.name.clone(),
-                message: "no [stance] section".into(),
-            })?;
-            let model = get(&cfg, say)?;
-            let stance = LlmStance::new(&cfg.name, model.clone(), stance_cfg);
-            Some(Classifier { cfg, model, stance })
+            if cfg.architecture == Architecture::Nli {
+                let files = ensure_model(&cfg, &fetch, say)?;
+                let pairs = load_pair_classifier(&cfg, &files, &device)?;
+                let stance: Box<dyn StanceClassifier> =
+                    Box::new(NliStance::new(pairs, cfg.nli.clone())?);
+                Some(Classifier {
+                    cfg,
+                    model: None,
+                    stance,
+                })
+            } else {
+                let stance_cfg = cfg.stance.clone().ok_or_else(|| BriefError::BadConfig {
+                    origin: cfg.name.clone(),
+                    message: "no [stance] section".into(),
+                })?;
+                let model = get(&cfg, say)?;
+                let stance: Box<dyn StanceClassifier> =
+                    Box::new(LlmStance::new(&cfg.name, model.clone(), stance_cfg));
+                Some(Classifier {
+                    cfg,
+                    model: Some(model),
+                    stance,
+                })
+            }
         } else {
             None
         };
@@ -313,9 +334,9 @@ impl Pipeline {
         };
         let (target, source) = match &self.opts.target {
             Some(t) => (t.trim().to_string(), TargetSource::Given),
-            None => match &c.cfg.prompts.target {
-                Some(p) => derive_target(c.model.borrow_mut().as_mut(), p, article)?,
-                None => (
+            None => match (&c.cfg.prompts.target, &c.model) {
+                (Some(p), Some(m)) => derive_target(m.borrow_mut().as_mut(), p, article)?,
+                _ => (
                     article.title.clone().unwrap_or_default(),
                     TargetSource::Headline,
                 ),
@@ -392,7 +413,7 @@ fn find_actors(
     say: &mut dyn FnMut(&str),
 ) -> Result<Vec<Actor>> {
     let candidates = find_candidates(article);
-    let Some(prompt) = c.cfg.prompts.actors.clone() else {
+    let (Some(prompt), Some(model)) = (c.cfg.prompts.actors.clone(), c.model.as_ref()) else {
         return Ok(candidates);
     };
     let mut messages = crate::tasks::prompt_messages(
@@ -405,7 +426,7 @@ fn find_actors(
         max_new_tokens: prompt.max_new_tokens,
         ..Default::default()
     };
-    let mut model = c.model.borrow_mut();
+    let mut model = model.borrow_mut();
     let first = model.chat(&messages, &settings, &mut |_| {})?.text;
     let proposals = match parse_proposals(&first) {
         Ok(p) => p,

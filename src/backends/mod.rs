@@ -2,7 +2,9 @@
 //! Adding an architecture is one new file here plus one arm in `load_generator`.
 
 pub mod gguf_llm;
+pub mod nli;
 mod recording;
+pub mod t5;
 
 use crate::config::{Architecture, GenerationConfig, ModelConfig};
 use crate::error::Result;
@@ -40,7 +42,34 @@ pub trait Generator {
     ) -> Result<Generation>;
 }
 
-/// The one place that maps a config's architecture to a backend.
+/// A cross-encoder that classifies (premise, hypothesis) pairs — the NLI side of stance.
+pub trait PairClassifier {
+    /// The config name, for reports.
+    fn name(&self) -> &str;
+    /// Label names in the model's output order (its `id2label`).
+    fn labels(&self) -> &[String];
+    /// Raw logits, one row of `labels().len()` per pair. Only the premise is truncated
+    /// when a pair is longer than the model's limit.
+    fn logits(&mut self, pairs: &[(String, String)]) -> Result<Vec<Vec<f32>>>;
+}
+
+/// The one place that maps a config's architecture to a pair classifier.
+pub fn load_pair_classifier(
+    cfg: &ModelConfig,
+    files: &LocalModel,
+    device: &Device,
+) -> Result<Box<dyn PairClassifier>> {
+    match cfg.architecture {
+        Architecture::Nli => Ok(Box::new(nli::NliModel::load(cfg, files, device)?)),
+        other => Err(crate::error::BriefError::Usage(format!(
+            "model '{}' is a {} model, not an nli classifier",
+            cfg.name,
+            other.as_str()
+        ))),
+    }
+}
+
+/// The one place that maps a config's architecture to a generator.
 pub fn load_generator(
     cfg: &ModelConfig,
     files: &LocalModel,
@@ -48,6 +77,13 @@ pub fn load_generator(
 ) -> Result<Box<dyn Generator>> {
     let model: Box<dyn Generator> = match cfg.architecture {
         Architecture::GgufLlm => Box::new(gguf_llm::GgufLlm::load(cfg, files, device)?),
+        Architecture::T5 => Box::new(t5::T5Generator::load(cfg, files, device)?),
+        Architecture::Nli => {
+            return Err(crate::error::BriefError::Usage(format!(
+                "model '{}' is an nli classifier; it labels stance but does not generate text",
+                cfg.name
+            )))
+        }
     };
     Ok(match std::env::var_os("BRIEF_RECORD_CALLS") {
         Some(path) if !path.is_empty() => Box::new(recording::Recording::new(model, path.into())),

@@ -68,6 +68,19 @@ pub fn resolve_model(name_or_path: &str) -> Result<ModelConfig> {
     if name_or_path.ends_with(".toml") || p.is_file() {
         let text = std::fs::read_to_string(p).map_err(|e| BriefError::io(p, e))?;
         return ModelConfig::parse(&text, &p.display().to_string()).map(|mut c| {
+            // `local` paths in a config file are relative to the file, so a model folder
+            // with its config travels as a unit.
+            let dir = p.parent().unwrap_or(Path::new("")).to_path_buf();
+            let files = c
+                .weights
+                .files
+                .iter_mut()
+                .chain(c.tokenizer.file.iter_mut());
+            for f in files {
+                if let Some(l) = f.local.as_mut().filter(|l| l.is_relative()) {
+                    *l = dir.join(&*l);
+                }
+            }
             c.origin = Some(p.to_path_buf());
             c
         });

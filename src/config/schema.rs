@@ -41,9 +41,13 @@ pub struct ModelConfig {
     pub generation: GenerationConfig,
     #[serde(default)]
     pub runtime: RuntimeConfig,
-    /// How this model labels stance (required when `tasks` has `stance`).
+    /// How a chat model labels stance (required when `tasks` has `stance` and the
+    /// architecture is `gguf-llm`).
     #[serde(default)]
     pub stance: Option<StanceConfig>,
+    /// How an NLI cross-encoder labels stance (`architecture = "nli"`).
+    #[serde(default)]
+    pub nli: NliConfig,
     /// File the config was read from, when it came from a file.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -70,6 +74,23 @@ pub enum Task {
 pub enum Architecture {
     /// A decoder-only chat model in a GGUF file (qwen2, llama, qwen3, gemma3, phi3).
     GgufLlm,
+    /// An encoder-decoder T5 / Flan-T5 (safetensors or GGUF, with `config.json` and
+    /// `tokenizer.json`): the prompt is the encoder input, the reply is decoded.
+    T5,
+    /// A sequence-classification cross-encoder trained on NLI (DeBERTa-v2/v3, XLM-RoBERTa,
+    /// ModernBERT, BERT, DistilBERT), used zero-shot for stance.
+    Nli,
+}
+
+impl Architecture {
+    /// The name used in TOML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::GgufLlm => "gguf-llm",
+            Architecture::T5 => "t5",
+            Architecture::Nli => "nli",
+        }
+    }
 }
 
 /// Where a model's weight files come from, in order of preference after the local cache.
@@ -317,6 +338,53 @@ pub struct LabelBias {
     pub neutral: f32,
 }
 
+/// Zero-shot stance with an NLI cross-encoder: the actor's evidence is the premise, each
+/// hypothesis is scored for entailment (the entailment label found in the model's own
+/// `id2label`), and P(support) and P(oppose) become favor / against / neutral.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NliConfig {
+    /// minijinja; variables `actor`, `target`.
+    #[serde(default = "default_support_hypothesis")]
+    pub support_hypothesis: String,
+    #[serde(default = "default_oppose_hypothesis")]
+    pub oppose_hypothesis: String,
+    /// Most tokens per premise + hypothesis pair; only the premise is cut to fit.
+    #[serde(default = "default_nli_max_length")]
+    pub max_length: usize,
+    /// Below this probability for favor / against, the label is neutral.
+    #[serde(default = "default_nli_min_confidence")]
+    pub min_confidence: f32,
+    /// Evidence sentences joined into the premise.
+    #[serde(default = "default_max_evidence")]
+    pub max_evidence: usize,
+}
+
+fn default_support_hypothesis() -> String {
+    "{{ actor }} supports {{ target }}.".into()
+}
+fn default_oppose_hypothesis() -> String {
+    "{{ actor }} opposes {{ target }}.".into()
+}
+fn default_nli_max_length() -> usize {
+    512
+}
+fn default_nli_min_confidence() -> f32 {
+    0.5
+}
+
+impl Default for NliConfig {
+    fn default() -> Self {
+        Self {
+            support_hypothesis: default_support_hypothesis(),
+            oppose_hypothesis: default_oppose_hypothesis(),
+            max_length: default_nli_max_length(),
+            min_confidence: default_nli_min_confidence(),
+            max_evidence: default_max_evidence(),
+        }
+    }
+}
+
 /// The summarizer's prompts. Variables: `title`, `text`; `merge_user` gets `title`, `parts`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -349,6 +417,70 @@ pub struct GenerationConfig {
     /// Generation stops (and is cut) at the first of these strings.
     #[serde(default)]
     pub stop: Vec<String>,
+    /// Beam search when above 1 (deterministic; `temperature` must then be 0).
+    #[serde(default = "one")]
+    pub num_beams: usize,
+    /// Beam search: a finished beam scores sum(log p) / length^length_penalty; above 0
+    /// favours longer outputs.
+    #[serde(default = "default_length_penalty")]
+    pub length_penalty: f32,
+    /// No n-gram of this many tokens occurs twice in the output (0 = off).
+    #[serde(default)]
+    pub no_repeat_ngram_size: usize,
+    /// The end-of-sequence token is banned until this many tokens are generated.
+    #[serde(default)]
+    pub min_new_tokens: usize,
+    /// Beam search stopping rule, as in transformers: `false` (stop when no running beam can
+    /// beat the finished ones, judged at the current length), `true` (stop once `num_beams`
+    /// beams are finished) or `"never"` (the canonical, exhaustive rule).
+    #[serde(default)]
+    pub early_stopping: EarlyStopping,
+}
+
+/// Beam search's stopping rule; `true`, `false` or `"never"` in TOML.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum EarlyStopping {
+    #[default]
+    #[serde(serialize_with = "ser_false")]
+    Heuristic,
+    #[serde(serialize_with = "ser_true")]
+    Enough,
+    #[serde(serialize_with = "ser_never")]
+    Never,
+}
+
+fn ser_false<S: serde::Serializer>(s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_bool(false)
+}
+fn ser_true<S: serde::Serializer>(s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_bool(true)
+}
+fn ser_never<S: serde::Serializer>(s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str("never")
+}
+
+impl<'de> Deserialize<'de> for EarlyStopping {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Flag(bool),
+            Word(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Flag(false) => Ok(Self::Heuristic),
+            Raw::Flag(true) => Ok(Self::Enough),
+            Raw::Word(w) if w == "never" => Ok(Self::Never),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!(
+                "early_stopping must be true, false or \"never\", not \"{w}\""
+            ))),
+        }
+    }
+}
+
+fn default_length_penalty() -> f32 {
+    1.0
 }
 
 fn default_max_new_tokens() -> usize {
@@ -376,6 +508,11 @@ impl Default for GenerationConfig {
             repeat_last_n: default_repeat_last_n(),
             seed: default_seed(),
             stop: Vec::new(),
+            num_beams: 1,
+            length_penalty: default_length_penalty(),
+            no_repeat_ngram_size: 0,
+            min_new_tokens: 0,
+            early_stopping: EarlyStopping::Heuristic,
         }
     }
 }
@@ -469,10 +606,60 @@ impl ModelConfig {
         if g.repeat_penalty <= 0.0 {
             return Err("generation.repeat_penalty must be positive (1.0 = off)".into());
         }
+        if g.num_beams == 0 {
+            return Err("generation.num_beams must be at least 1 (1 = no beam search)".into());
+        }
+        if g.num_beams > 1 && g.temperature > 0.0 {
+            return Err(
+                "generation.num_beams > 1 is deterministic beam search; set temperature = 0".into(),
+            );
+        }
+        if g.num_beams > 1 && g.repeat_penalty != 1.0 {
+            return Err(
+                "generation.repeat_penalty is not used by beam search; use no_repeat_ngram_size"
+                    .into(),
+            );
+        }
+        if !g.length_penalty.is_finite() {
+            return Err("generation.length_penalty must be a finite number".into());
+        }
+        if g.min_new_tokens > g.max_new_tokens {
+            return Err("generation.min_new_tokens must not exceed max_new_tokens".into());
+        }
         if self.context_budget < 256 {
             return Err("context_budget must be at least 256 tokens".into());
         }
-        if self.tasks.contains(&Task::Stance) {
+        if self.architecture != Architecture::GgufLlm {
+            if self.tokenizer.file.is_none() {
+                return Err(format!(
+                    "a {} model needs [tokenizer] file = {{ name = \"tokenizer.json\", ... }}",
+                    self.architecture.as_str()
+                ));
+            }
+            if !self
+                .weights
+                .files
+                .iter()
+                .any(|f| f.name.ends_with("config.json"))
+            {
+                return Err("weights.files must include the model's config.json".into());
+            }
+        }
+        if self.architecture == Architecture::Nli {
+            if self.tasks.contains(&Task::Summarize) {
+                return Err("an nli model cannot summarize; set tasks = [\"stance\"]".into());
+            }
+            let n = &self.nli;
+            if !(0.0..1.0).contains(&n.min_confidence) {
+                return Err("nli.min_confidence must be in [0, 1)".into());
+            }
+            if n.max_length < 16 {
+                return Err("nli.max_length must be at least 16 tokens".into());
+            }
+            if n.max_evidence == 0 {
+                return Err("nli.max_evidence must be at least 1".into());
+            }
+        } else if self.tasks.contains(&Task::Stance) {
             let Some(st) = &self.stance else {
                 return Err("a stance classifier needs a [stance] section with `user`".into());
             };

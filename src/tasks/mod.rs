@@ -3,6 +3,7 @@
 pub mod actors;
 pub mod evidence;
 pub mod gazetteer;
+pub mod nli_stance;
 pub mod stance;
 pub mod summarize;
 pub mod target;
