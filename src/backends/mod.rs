@@ -23,6 +23,11 @@ pub trait Generator {
     fn count_tokens(&self, text: &str) -> Result<usize>;
     /// The model's context length, in tokens.
     fn context_length(&self) -> usize;
+    /// Whether generated tokens take room in the same context as the prompt (decoder-only
+    /// models); an encoder-decoder's context is its input alone.
+    fn output_shares_context(&self) -> bool {
+        true
+    }
     /// Log-probability of each candidate as the start of the assistant's reply, and how many
     /// prompt tokens had to be computed (the rest came from the prefix cache). Used to score
     /// label words without parsing free text.

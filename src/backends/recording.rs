@@ -44,6 +44,9 @@ impl Generator for Recording {
     fn context_length(&self) -> usize {
         self.inner.context_length()
     }
+    fn output_shares_context(&self) -> bool {
+        self.inner.output_shares_context()
+    }
     fn continuation_logprobs(
         &mut self,
         messages: &[ChatMessage],

@@ -4,6 +4,7 @@
 
 use crate::config::GenerationConfig;
 use crate::error::Result;
+use crate::runtime::beam::{ban_tokens, beam_search, BeamOutput};
 use candle_core::{DType, Tensor};
 use candle_transformers::generation::{LogitsProcessor, Sampling};
 use std::time::{Duration, Instant};
@@ -19,6 +20,23 @@ pub trait CausalLm {
     fn truncate_cache(&mut self, len: usize) -> bool;
     /// Drops the whole KV cache.
     fn clear_cache(&mut self);
+    /// Beam search: feeds `tokens[i]` at position `pos` to beam `i`, which continues the cache
+    /// of beam `parents[i]` of the previous call (the prompt's cache on the first call), and
+    /// returns logits of shape `(beams, vocab)`. `None` when the model cannot keep a cache per
+    /// beam.
+    fn beam_step(
+        &mut self,
+        _parents: &[usize],
+        _tokens: &[u32],
+        _pos: usize,
+    ) -> Result<Option<Tensor>> {
+        Ok(None)
+    }
+    /// Ends a beam search: the cache holds the prompt again. False when it cannot (the
+    /// caller then clears it).
+    fn end_beams(&mut self) -> bool {
+        false
+    }
 }
 
 /// Prompt tokens fed per forward pass: bounds the attention matrix for long prompts.
@@ -37,6 +55,8 @@ pub struct Session<M: CausalLm> {
 #[derive(Debug, Clone)]
 pub struct Generation {
     pub text: String,
+    /// The generated token ids (without the end-of-turn token).
+    pub ids: Vec<u32>,
     pub tokens_in: usize,
     /// Prompt tokens actually computed (the rest came from the prefix cache).
     pub tokens_prefilled: usize,
@@ -138,6 +158,71 @@ impl<M: CausalLm> Session<M> {
         Ok((out, prefilled))
     }
 
+    /// Forgets the cached tokens (for a model whose context changed under the cache, such as a
+    /// new encoder input).
+    pub fn forget(&mut self) {
+        self.model.clear_cache();
+        self.cached.clear();
+    }
+
+    /// Beam search continuation of `prompt` (see `runtime::beam`); `eos` ends a beam. The
+    /// result's tokens exclude the final end-of-sequence token; the cache holds `prompt`
+    /// afterwards.
+    pub fn beam_search(
+        &mut self,
+        tokenizer: &Tokenizer,
+        prompt: &[u32],
+        cfg: &GenerationConfig,
+        eos: &[u32],
+    ) -> Result<(Generation, BeamOutput)> {
+        let t0 = Instant::now();
+        let (logits, prefilled) = self.prefill(prompt)?;
+        let prefill = t0.elapsed();
+        let t1 = Instant::now();
+        let first: Vec<f32> = logits.to_dtype(DType::F32)?.to_vec1()?;
+        let mut pos = prompt.len();
+        let model = &mut self.model;
+        let mut step = |parents: &[usize], tokens: &[u32]| -> Result<Vec<Vec<f32>>> {
+            let l = model.beam_step(parents, tokens, pos)?.ok_or_else(|| {
+                crate::error::BriefError::Usage(
+                    "this model's backend cannot run beam search (its KV cache cannot follow beams); set num_beams = 1".into(),
+                )
+            })?;
+            pos += 1;
+            Ok(l.to_dtype(DType::F32)?.to_vec2()?)
+        };
+        let found = beam_search(first, prompt, eos, cfg, &mut step);
+        if !self.model.end_beams() {
+            self.forget();
+        }
+        let found = found?;
+        let mut out = found.tokens.clone();
+        let stopped_by = match out.last() {
+            Some(t) if eos.contains(t) => {
+                out.pop();
+                StopReason::EndOfTurn
+            }
+            _ => StopReason::MaxTokens,
+        };
+        let mut text = decode(tokenizer, &out)?;
+        let mut stopped_by = stopped_by;
+        if let Some(cut) = cfg.stop.iter().filter_map(|s| text.find(s.as_str())).min() {
+            text.truncate(cut);
+            stopped_by = StopReason::StopString;
+        }
+        let generation = Generation {
+            text,
+            ids: out.clone(),
+            tokens_in: prompt.len(),
+            tokens_prefilled: prefilled,
+            tokens_out: out.len(),
+            prefill,
+            decode: t1.elapsed(),
+            stopped_by,
+        };
+        Ok((generation, found))
+    }
+
     /// Number of positions in the cache.
     pub fn cached_len(&self) -> usize {
         self.cached.len()
@@ -173,6 +258,11 @@ impl<M: CausalLm> Session<M> {
                     &out[start..],
                 )?;
             }
+            if cfg.no_repeat_ngram_size > 0 || cfg.min_new_tokens > out.len() {
+                let mut v: Vec<f32> = l.to_vec1()?;
+                ban_tokens(&mut v, prompt, &out, cfg, stop_ids);
+                l = Tensor::from_vec(v, l.shape(), l.device())?;
+            }
             let next = sampler.sample(&l)?;
             if stop_ids.contains(&next) {
                 stopped_by = StopReason::EndOfTurn;
@@ -202,9 +292,10 @@ impl<M: CausalLm> Session<M> {
         }
         Ok(Generation {
             text,
+            tokens_out: out.len(),
+            ids: out,
             tokens_in: prompt.len(),
             tokens_prefilled: prefilled,
-            tokens_out: out.len(),
             prefill,
             decode: t1.elapsed(),
             stopped_by,

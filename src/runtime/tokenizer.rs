@@ -159,6 +159,27 @@ pub fn tokenizer_json_from_gguf(md: &HashMap<String, Value>) -> Result<Json> {
     }))
 }
 
+/// Tokens `text` takes without special tokens.
+pub fn count_plain(tokenizer: &Tokenizer, text: &str) -> Result<usize> {
+    Ok(tokenizer
+        .encode(text, false)
+        .map_err(|e| BriefError::Tokenizer(e.to_string()))?
+        .len())
+}
+
+/// Token ids of each text, without special tokens (candidate continuations to score).
+pub fn encode_plain_all(tokenizer: &Tokenizer, texts: &[String]) -> Result<Vec<Vec<u32>>> {
+    texts
+        .iter()
+        .map(|t| {
+            tokenizer
+                .encode(t.as_str(), false)
+                .map(|e| e.get_ids().to_vec())
+                .map_err(|e| BriefError::Tokenizer(e.to_string()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,7 +59,11 @@ pub fn summarize(
 ) -> Result<Summary> {
     let budget = budget.min(model.context_length());
     let title = article.title.as_deref();
-    let limit = budget.saturating_sub(settings.max_new_tokens);
+    let limit = if model.output_shares_context() {
+        budget.saturating_sub(settings.max_new_tokens)
+    } else {
+        budget
+    };
     let whole = messages(
         prompt,
         render(&prompt.user, title, Some(&article.body), None)?,
@@ -261,6 +265,7 @@ mod tests {
             let text = format!("S{}", self.seen.len());
             on(&text);
             Ok(Generation {
+                ids: Vec::new(),
                 text,
                 tokens_in: self.count_chat_tokens(m)?,
                 tokens_prefilled: 0,

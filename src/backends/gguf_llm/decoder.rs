@@ -119,6 +119,17 @@ pub struct Decoder {
     sin: Tensor,
     params: DecoderParams,
     device: Device,
+    /// Beam search: the prompt's cache, and one cache per running beam. The caches are
+    /// tensors shared by reference, so a beam that continues another costs no copy until it
+    /// appends.
+    beams: Option<BeamCaches>,
+}
+
+type LayerCaches = Vec<Option<(Tensor, Tensor)>>;
+
+struct BeamCaches {
+    prompt: LayerCaches,
+    running: Vec<LayerCaches>,
 }
 
 /// Families this decoder reads.
@@ -280,6 +291,7 @@ impl Decoder {
                 rope_neox,
             },
             device: device.clone(),
+            beams: None,
         })
     }
 
@@ -421,8 +433,61 @@ impl CausalLm for Decoder {
     }
 
     fn clear_cache(&mut self) {
+        self.beams = None;
         for l in self.layers.iter_mut() {
             l.cache = None;
+        }
+    }
+
+    /// Runs the beams one after another, each on its own cache (batching them would need a
+    /// batched attention mask for nothing: all beams have the same length).
+    fn beam_step(
+        &mut self,
+        parents: &[usize],
+        tokens: &[u32],
+        pos: usize,
+    ) -> crate::error::Result<Option<Tensor>> {
+        let snapshot =
+            |layers: &[Layer]| -> LayerCaches { layers.iter().map(|l| l.cache.clone()).collect() };
+        let beams = match self.beams.take() {
+            Some(b) => b,
+            None => {
+                let prompt = snapshot(&self.layers);
+                BeamCaches {
+                    running: vec![prompt.clone()],
+                    prompt,
+                }
+            }
+        };
+        let mut logits = Vec::with_capacity(tokens.len());
+        let mut running = Vec::with_capacity(tokens.len());
+        for (&p, &t) in parents.iter().zip(tokens) {
+            let parent = beams
+                .running
+                .get(p)
+                .ok_or_else(|| candle_core::Error::Msg(format!("beam parent {p} out of range")))?;
+            for (l, c) in self.layers.iter_mut().zip(parent) {
+                l.cache = c.clone();
+            }
+            logits.push(self.forward(&[t], pos)?);
+            running.push(snapshot(&self.layers));
+        }
+        self.beams = Some(BeamCaches {
+            prompt: beams.prompt,
+            running,
+        });
+        Ok(Some(Tensor::stack(&logits, 0)?))
+    }
+
+    fn end_beams(&mut self) -> bool {
+        match self.beams.take() {
+            Some(b) => {
+                for (l, c) in self.layers.iter_mut().zip(b.prompt) {
+                    l.cache = c;
+                }
+                true
+            }
+            None => true,
         }
     }
 }

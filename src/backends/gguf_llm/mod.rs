@@ -39,6 +39,17 @@ impl CausalLm for Box<dyn CausalLm> {
     fn clear_cache(&mut self) {
         (**self).clear_cache()
     }
+    fn beam_step(
+        &mut self,
+        parents: &[usize],
+        tokens: &[u32],
+        pos: usize,
+    ) -> Result<Option<Tensor>> {
+        (**self).beam_step(parents, tokens, pos)
+    }
+    fn end_beams(&mut self) -> bool {
+        (**self).end_beams()
+    }
 }
 
 /// Opens a GGUF and checks that every tensor lies inside the file (a truncated download is
@@ -195,11 +206,7 @@ impl Generator for GgufLlm {
     }
 
     fn count_tokens(&self, text: &str) -> Result<usize> {
-        Ok(self
-            .tokenizer
-            .encode(text, false)
-            .map_err(|e| BriefError::Tokenizer(e.to_string()))?
-            .len())
+        crate::runtime::tokenizer::count_plain(&self.tokenizer, text)
     }
 
     fn context_length(&self) -> usize {
@@ -212,15 +219,7 @@ impl Generator for GgufLlm {
         candidates: &[String],
     ) -> Result<(Vec<f32>, usize)> {
         let prompt = self.encode_chat(messages)?;
-        let cands = candidates
-            .iter()
-            .map(|c| {
-                self.tokenizer
-                    .encode(c.as_str(), false)
-                    .map(|e| e.get_ids().to_vec())
-                    .map_err(|e| BriefError::Tokenizer(e.to_string()))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let cands = crate::runtime::tokenizer::encode_plain_all(&self.tokenizer, candidates)?;
         if prompt.len() + cands.iter().map(Vec::len).max().unwrap_or(0) >= self.context_length {
             return Err(BriefError::Usage(format!(
                 "prompt of {} tokens does not fit the context of {} tokens",
@@ -248,6 +247,21 @@ impl Generator for GgufLlm {
                 prompt.len(),
                 self.context_length
             )));
+        }
+        if settings.num_beams > 1 {
+            if prompt.len() + settings.max_new_tokens > self.context_length {
+                return Err(BriefError::Usage(format!(
+                    "prompt of {} tokens plus max_new_tokens {} does not fit the context of {} tokens",
+                    prompt.len(),
+                    settings.max_new_tokens,
+                    self.context_length
+                )));
+            }
+            let (g, _) =
+                self.session
+                    .beam_search(&self.tokenizer, &prompt, settings, &self.stop_ids)?;
+            on_text(&g.text);
+            return Ok(g);
         }
         self.session.generate(
             &self.tokenizer,
