@@ -78,6 +78,18 @@ pub struct GenerationArgs {
     /// Seed for sampling, so sampled runs can be repeated.
     #[arg(long, global = true, value_name = "N")]
     pub seed: Option<u64>,
+    /// Beam search with N beams (1 = off); deterministic, like transformers' generate().
+    #[arg(long, global = true, value_name = "N")]
+    pub num_beams: Option<usize>,
+    /// Beam search: finished beams score sum(log p) / length^X; X > 0 favours longer outputs.
+    #[arg(long, global = true, value_name = "X", allow_negative_numbers = true)]
+    pub length_penalty: Option<f32>,
+    /// Never repeat an n-gram of N tokens (0 = off).
+    #[arg(long, global = true, value_name = "N")]
+    pub no_repeat_ngram_size: Option<usize>,
+    /// Generate at least N tokens before the model may stop.
+    #[arg(long, global = true, value_name = "N")]
+    pub min_new_tokens: Option<usize>,
 }
 
 /// What stance is about, and who holds it.

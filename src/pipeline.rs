@@ -35,6 +35,10 @@ pub struct GenerationOverrides {
     pub top_k: Option<usize>,
     pub repeat_penalty: Option<f32>,
     pub seed: Option<u64>,
+    pub num_beams: Option<usize>,
+    pub length_penalty: Option<f32>,
+    pub no_repeat_ngram_size: Option<usize>,
+    pub min_new_tokens: Option<usize>,
 }
 
 impl GenerationOverrides {
@@ -58,6 +62,18 @@ impl GenerationOverrides {
         }
         if let Some(v) = self.seed {
             g.seed = v;
+        }
+        if let Some(v) = self.num_beams {
+            g.num_beams = v;
+        }
+        if let Some(v) = self.length_penalty {
+            g.length_penalty = v;
+        }
+        if let Some(v) = self.no_repeat_ngram_size {
+            g.no_repeat_ngram_size = v;
+        }
+        if let Some(v) = self.min_new_tokens {
+            g.min_new_tokens = v;
         }
         g
     }
@@ -170,6 +186,16 @@ impl Pipeline {
         };
         let summarizer = if tasks.summarize {
             let cfg = opts.config_for(Task::Summarize)?;
+            // Overrides are checked before anything is downloaded or loaded.
+            opts.generation
+                .apply(&cfg.generation)
+                .check()
+                .map_err(|m| {
+                    BriefError::Usage(format!(
+                        "{m} (after command-line overrides of '{}')",
+                        cfg.name
+                    ))
+                })?;
             let m = get(&cfg, say)?;
             Some((cfg, m))
         } else {
@@ -205,7 +231,16 @@ impl Pipeline {
             None
         };
         let generation = match &summarizer {
-            Some((cfg, _)) => opts.generation.apply(&cfg.generation),
+            Some((cfg, _)) => {
+                let g = opts.generation.apply(&cfg.generation);
+                g.check().map_err(|m| {
+                    BriefError::Usage(format!(
+                        "{m} (after command-line overrides of '{}')",
+                        cfg.name
+                    ))
+                })?;
+                g
+            }
             None => GenerationConfig::default(),
         };
         Ok(Self {

@@ -165,3 +165,42 @@ fn models_verify_and_show() {
         out.1
     );
 }
+
+/// Beam search on the GGUF decoder keeps one KV cache per beam; if a beam ever continued the
+/// wrong cache, its score would not be what a fresh pass over its tokens gives.
+#[test]
+fn gguf_beam_scores_equal_a_fresh_rescoring() {
+    use brief::backends::gguf_llm::GgufLlm;
+    use brief::config::{resolve_model, GenerationConfig};
+    use brief::runtime::chat::ChatMessage;
+    ensure_test_models();
+    let cfg = resolve_model("smollm2-135m-instruct").unwrap();
+    let files = brief::fetch::ensure_model(
+        &cfg,
+        &brief::fetch::FetchOptions { offline: true },
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut m = GgufLlm::load(&cfg, &files, &candle_core::Device::Cpu).unwrap();
+    let messages = [ChatMessage::user(
+        "Name three rivers of West Africa in one sentence.".to_string(),
+    )];
+    let settings = GenerationConfig {
+        num_beams: 3,
+        max_new_tokens: 24,
+        length_penalty: 1.0,
+        ..Default::default()
+    };
+    let (tokens, score) = m.beam_search_ids(&messages, &settings).unwrap();
+    assert!(!tokens.is_empty());
+    let rescored = m
+        .score_ids(&messages, std::slice::from_ref(&tokens))
+        .unwrap()[0];
+    let expect = rescored / tokens.len() as f32;
+    assert!(
+        (score - expect).abs() < 2e-3,
+        "beam score {score} vs rescored {expect}"
+    );
+    // Deterministic, and the prompt cache survives the search.
+    assert_eq!(m.beam_search_ids(&messages, &settings).unwrap().0, tokens);
+}

@@ -479,6 +479,46 @@ impl<'de> Deserialize<'de> for EarlyStopping {
     }
 }
 
+impl GenerationConfig {
+    /// Checks ranges and combinations; run again after command-line overrides.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let g = self;
+        if g.max_new_tokens == 0 {
+            return Err("generation.max_new_tokens must be at least 1".into());
+        }
+        if !(0.0..=5.0).contains(&g.temperature) {
+            return Err("generation.temperature must be between 0 and 5 (0 = greedy)".into());
+        }
+        if g.top_p.is_some_and(|p| !(p > 0.0 && p <= 1.0)) {
+            return Err("generation.top_p must be in (0, 1]".into());
+        }
+        if g.repeat_penalty <= 0.0 {
+            return Err("generation.repeat_penalty must be positive (1.0 = off)".into());
+        }
+        if g.num_beams == 0 {
+            return Err("generation.num_beams must be at least 1 (1 = no beam search)".into());
+        }
+        if g.num_beams > 1 && g.temperature > 0.0 {
+            return Err(
+                "generation.num_beams > 1 is deterministic beam search; set temperature = 0".into(),
+            );
+        }
+        if g.num_beams > 1 && g.repeat_penalty != 1.0 {
+            return Err(
+                "generation.repeat_penalty is not used by beam search; use no_repeat_ngram_size"
+                    .into(),
+            );
+        }
+        if !g.length_penalty.is_finite() {
+            return Err("generation.length_penalty must be a finite number".into());
+        }
+        if g.min_new_tokens > g.max_new_tokens {
+            return Err("generation.min_new_tokens must not exceed max_new_tokens".into());
+        }
+        Ok(())
+    }
+}
+
 fn default_length_penalty() -> f32 {
     1.0
 }
@@ -593,39 +633,7 @@ impl ModelConfig {
                 return Err(format!("source `{s:?}` is listed but not every weight file says where to find it there").to_lowercase());
             }
         }
-        let g = &self.generation;
-        if g.max_new_tokens == 0 {
-            return Err("generation.max_new_tokens must be at least 1".into());
-        }
-        if !(0.0..=5.0).contains(&g.temperature) {
-            return Err("generation.temperature must be between 0 and 5 (0 = greedy)".into());
-        }
-        if g.top_p.is_some_and(|p| !(p > 0.0 && p <= 1.0)) {
-            return Err("generation.top_p must be in (0, 1]".into());
-        }
-        if g.repeat_penalty <= 0.0 {
-            return Err("generation.repeat_penalty must be positive (1.0 = off)".into());
-        }
-        if g.num_beams == 0 {
-            return Err("generation.num_beams must be at least 1 (1 = no beam search)".into());
-        }
-        if g.num_beams > 1 && g.temperature > 0.0 {
-            return Err(
-                "generation.num_beams > 1 is deterministic beam search; set temperature = 0".into(),
-            );
-        }
-        if g.num_beams > 1 && g.repeat_penalty != 1.0 {
-            return Err(
-                "generation.repeat_penalty is not used by beam search; use no_repeat_ngram_size"
-                    .into(),
-            );
-        }
-        if !g.length_penalty.is_finite() {
-            return Err("generation.length_penalty must be a finite number".into());
-        }
-        if g.min_new_tokens > g.max_new_tokens {
-            return Err("generation.min_new_tokens must not exceed max_new_tokens".into());
-        }
+        self.generation.check()?;
         if self.context_budget < 256 {
             return Err("context_budget must be at least 256 tokens".into());
         }

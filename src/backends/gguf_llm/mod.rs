@@ -173,6 +173,30 @@ impl GgufLlm {
         })
     }
 
+    /// Beam search over the conversation: the best beam's tokens (with the end-of-turn token
+    /// when it ended so) and its score. Lets tests re-score a beam against the cache.
+    pub fn beam_search_ids(
+        &mut self,
+        messages: &[ChatMessage],
+        settings: &GenerationConfig,
+    ) -> Result<(Vec<u32>, f32)> {
+        let prompt = self.encode_chat(messages)?;
+        let (_, best) =
+            self.session
+                .beam_search(&self.tokenizer, &prompt, settings, &self.stop_ids)?;
+        Ok((best.tokens, best.score))
+    }
+
+    /// Log-probability of each token sequence as the reply to the conversation.
+    pub fn score_ids(
+        &mut self,
+        messages: &[ChatMessage],
+        replies: &[Vec<u32>],
+    ) -> Result<Vec<f32>> {
+        let prompt = self.encode_chat(messages)?;
+        Ok(self.session.score(&prompt, replies)?.0)
+    }
+
     /// Token ids of a rendered conversation, BOS added once when the model wants it.
     pub fn encode_chat(&self, messages: &[ChatMessage]) -> Result<Vec<u32>> {
         let text = self.template.render(messages, true)?;

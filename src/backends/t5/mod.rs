@@ -280,7 +280,9 @@ impl Generator for T5Generator {
         on_text: &mut dyn FnMut(&str),
     ) -> Result<Generation> {
         let ids = self.encode(&Self::flatten(messages))?;
+        let t0 = std::time::Instant::now();
         self.set_input(&ids)?;
+        let encoding = t0.elapsed();
         let prompt = [self.start];
         let mut g = if settings.num_beams > 1 {
             let (g, _) = self
@@ -298,8 +300,10 @@ impl Generator for T5Generator {
                 on_text,
             )?
         };
+        // The encoder pass is this model's prefill.
         g.tokens_in = ids.len();
         g.tokens_prefilled = ids.len();
+        g.prefill += encoding;
         Ok(g)
     }
 }
