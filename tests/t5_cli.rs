@@ -163,3 +163,31 @@ fn damaged_t5_weights_give_one_clear_error() {
     ]));
     assert_clear_error(&out, "is not usable");
 }
+
+#[test]
+fn run_with_a_t5_summarizer_and_an_nli_classifier() {
+    let home = tempfile::tempdir().unwrap();
+    let a = article_path();
+    let out = run(isolated(&home).args([
+        "run",
+        a.to_str().unwrap(),
+        "--summarizer",
+        &fixture("t5-tied/brief.toml"),
+        "--classifier",
+        &fixture("xlm-roberta/brief.toml"),
+        "--target",
+        "security ties",
+        "--format",
+        "json",
+    ]));
+    let v = json(&out);
+    assert_eq!(v["summarizer"], "tiny-t5-tied");
+    assert_eq!(v["classifier"], "tiny-xlm-roberta");
+    assert!(!v["summary"].as_str().unwrap().is_empty());
+    let actors = v["actors"].as_array().unwrap();
+    // The deterministic finder supplies the actors when the classifier cannot propose any.
+    assert!(actors.iter().any(|x| x["name"] == "Niger"), "{actors:?}");
+    for x in actors {
+        assert!(["favor", "against", "neutral"].contains(&x["stance"].as_str().unwrap()));
+    }
+}
