@@ -400,17 +400,23 @@ def t5_reference(d, stats):
     return ref
 
 
-def write_gguf(d):
-    path = os.path.join(d, "model.gguf")
+def write_gguf(d, file_name="model.gguf", quantize=None):
+    """The safetensors weights as a GGUF with Hugging Face tensor names (candle's quantized T5
+    layout): 2-D matrices as F16, or quantized with `quantize` (a gguf.GGMLQuantizationType);
+    norms and relative attention biases stay F32."""
+    path = os.path.join(d, file_name)
     w = gguf.GGUFWriter(path, "t5")
     with safe_open(os.path.join(d, "model.safetensors"), "np") as f:
         for name in sorted(f.keys()):
             a = f.get_tensor(name)
             if a.ndim == 2 and "relative_attention_bias" not in name:
-                a = a.astype(np.float16)
+                if quantize is None:
+                    w.add_tensor(name, a.astype(np.float16))
+                else:
+                    q = gguf.quants.quantize(a.astype(np.float32), quantize)
+                    w.add_tensor(name, q, raw_shape=q.shape, raw_dtype=quantize)
             else:
-                a = a.astype(np.float32)
-            w.add_tensor(name, a)
+                w.add_tensor(name, a.astype(np.float32))
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
@@ -442,6 +448,7 @@ def build_t5(tok, name, gated, seed, branch_scale, head_scale, eos_rate):
     d = save_model_dir(name, model, tok)
     if gated:
         write_gguf(d)
+        write_gguf(d, "model-q8_0.gguf", gguf.GGMLQuantizationType.Q8_0)
     stats = dict(cases=0, differs_from_greedy=0, eos=0, max_len=0, has_pad=0, distinct=set(), f64_mismatch=0)
     write_json(os.path.join(d, "reference.json"), t5_reference(d, stats))
     stats["distinct"] = len(stats["distinct"])
@@ -836,6 +843,9 @@ def main():
     for name in ("t5-tied", "t5-gated"):
         write_brief_config(name, "model.safetensors", T5_CONFIG)
     write_brief_config("t5-gated", "model.gguf", T5_CONFIG, "brief-gguf.toml", "tiny-t5-gated-gguf")
+    write_brief_config(
+        "t5-gated", "model-q8_0.gguf", T5_CONFIG, "brief-q8_0.toml", "tiny-t5-gated-q8_0"
+    )
     for spec in CLASSIFIERS:
         write_brief_config(spec[0], "model.safetensors", NLI_CONFIG)
     print(f"transformers {transformers.__version__}, torch {torch.__version__}", file=sys.stderr)

@@ -61,20 +61,25 @@ fn t5_fixture_summarizes_through_the_cli() {
 }
 
 #[test]
-fn t5_gguf_fixture_loads_and_runs() {
+fn t5_gguf_fixtures_load_and_run() {
     let home = tempfile::tempdir().unwrap();
     let a = article_path();
-    let out = run(isolated(&home).args([
-        "summarize",
-        a.to_str().unwrap(),
-        "--summarizer",
-        &fixture("t5-gated/brief-gguf.toml"),
-        "--format",
-        "json",
-    ]));
-    let v = json(&out);
-    assert_eq!(v["summarizer"], "tiny-t5-gated-gguf");
-    assert!(!v["summary"].as_str().unwrap().is_empty());
+    for (config, name) in [
+        ("t5-gated/brief-gguf.toml", "tiny-t5-gated-gguf"),
+        ("t5-gated/brief-q8_0.toml", "tiny-t5-gated-q8_0"),
+    ] {
+        let out = run(isolated(&home).args([
+            "summarize",
+            a.to_str().unwrap(),
+            "--summarizer",
+            &fixture(config),
+            "--format",
+            "json",
+        ]));
+        let v = json(&out);
+        assert_eq!(v["summarizer"], name);
+        assert!(!v["summary"].as_str().unwrap().is_empty());
+    }
 }
 
 #[test]
