@@ -207,7 +207,7 @@ impl Pipeline {
                 let files = ensure_model(&cfg, &fetch, say)?;
                 let pairs = load_pair_classifier(&cfg, &files, &device)?;
                 let stance: Box<dyn StanceClassifier> =
-                    Box::new(NliStance::new(pairs, cfg.nli.clone())?);
+                    Box::new(NliStance::new(pairs, cfg.nli_settings())?);
                 Some(Classifier {
                     cfg,
                     model: None,

@@ -45,9 +45,9 @@ pub struct ModelConfig {
     /// architecture is `gguf-llm`).
     #[serde(default)]
     pub stance: Option<StanceConfig>,
-    /// How an NLI cross-encoder labels stance (`architecture = "nli"`).
-    #[serde(default)]
-    pub nli: NliConfig,
+    /// How an NLI cross-encoder labels stance (`architecture = "nli"`; defaults when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nli: Option<NliConfig>,
     /// File the config was read from, when it came from a file.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -657,7 +657,10 @@ impl ModelConfig {
             if self.tasks.contains(&Task::Summarize) {
                 return Err("an nli model cannot summarize; set tasks = [\"stance\"]".into());
             }
-            let n = &self.nli;
+            if self.stance.is_some() {
+                return Err("an nli model takes [nli], not [stance]".into());
+            }
+            let n = self.nli_settings();
             if !(0.0..1.0).contains(&n.min_confidence) {
                 return Err("nli.min_confidence must be in [0, 1)".into());
             }
@@ -667,6 +670,11 @@ impl ModelConfig {
             if n.max_evidence == 0 {
                 return Err("nli.max_evidence must be at least 1".into());
             }
+        } else if self.nli.is_some() {
+            return Err(format!(
+                "[nli] is only for architecture = \"nli\", not \"{}\"",
+                self.architecture.as_str()
+            ));
         } else if self.tasks.contains(&Task::Stance) {
             let Some(st) = &self.stance else {
                 return Err("a stance classifier needs a [stance] section with `user`".into());
@@ -688,6 +696,11 @@ impl ModelConfig {
             );
         }
         Ok(())
+    }
+
+    /// The `[nli]` settings, or their defaults.
+    pub fn nli_settings(&self) -> NliConfig {
+        self.nli.clone().unwrap_or_default()
     }
 
     /// The GGUF (first weight) file name.
@@ -746,6 +759,68 @@ merge_user = "{{ parts }}"
             .unwrap_err()
             .to_string();
         assert!(e.contains("top_p"), "{e}");
+    }
+
+    #[test]
+    fn beam_settings_parse_and_are_checked() {
+        let with =
+            |gen: &str| ModelConfig::parse(&format!("{MINIMAL}\n[generation]\n{gen}\n"), "t");
+        let c = with("num_beams = 4\nearly_stopping = \"never\"\nlength_penalty = -1.0").unwrap();
+        assert_eq!(c.generation.early_stopping, EarlyStopping::Never);
+        assert_eq!(
+            with("early_stopping = true")
+                .unwrap()
+                .generation
+                .early_stopping,
+            EarlyStopping::Enough
+        );
+        assert_eq!(
+            with("early_stopping = false")
+                .unwrap()
+                .generation
+                .early_stopping,
+            EarlyStopping::Heuristic
+        );
+        let e = with("early_stopping = \"sometimes\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("true, false or \"never\""), "{e}");
+        let e = with("num_beams = 2\ntemperature = 0.5")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("set temperature = 0"), "{e}");
+        let e = with("num_beams = 0").unwrap_err().to_string();
+        assert!(e.contains("num_beams must be at least 1"), "{e}");
+        let e = with("min_new_tokens = 500").unwrap_err().to_string();
+        assert!(e.contains("min_new_tokens"), "{e}");
+    }
+
+    #[test]
+    fn t5_and_nli_configs_need_their_files_and_sections() {
+        let t5 = MINIMAL
+            .replace("gguf-llm", "t5")
+            .replace("{ name = \"m.gguf\"", "{ name = \"config.json\"");
+        let e = ModelConfig::parse(&t5, "t").unwrap_err().to_string();
+        assert!(e.contains("tokenizer.json"), "{e}");
+        let with_tok = format!(
+            "{t5}\n[tokenizer]\nfile = {{ name = \"tokenizer.json\", sha256 = \"{}\" }}\n",
+            "0".repeat(64)
+        );
+        assert!(ModelConfig::parse(&with_tok, "t").is_ok());
+        let nli = with_tok.replace("\"t5\"", "\"nli\"");
+        let e = ModelConfig::parse(&nli, "t").unwrap_err().to_string();
+        assert!(e.contains("an nli model cannot summarize"), "{e}");
+        let nli = nli.replace("tasks = [\"summarize\"]", "tasks = [\"stance\"]");
+        let c = ModelConfig::parse(&nli, "t").unwrap();
+        assert_eq!(c.nli_settings().max_length, 512);
+        let e = ModelConfig::parse(&format!("{nli}\n[stance]\nuser = \"x\"\n"), "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("takes [nli], not [stance]"), "{e}");
+        let e = ModelConfig::parse(&format!("{MINIMAL}\n[nli]\nmax_length = 64\n"), "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("only for architecture = \"nli\""), "{e}");
     }
 
     #[test]

@@ -220,7 +220,7 @@ impl NliModel {
             }
         };
         let pad_type_id = padding.as_ref().map_or(0, |p| p.pad_type_id);
-        let max_length = cfg.nli.max_length.min(loaded.max_tokens);
+        let max_length = cfg.nli_settings().max_length.min(loaded.max_tokens);
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(TruncationParams {
