@@ -296,18 +296,23 @@ fn nli_wrong_checksum_is_one_line_error() {
             &format!("local = {:?}", abs("tokenizer.json")),
         );
     let toml = write(dir.path(), "bad.toml", &text);
-    let out = run(brief()
+    let out = stance_with(&home, &toml);
+    assert_clear_error(&out, "model.safetensors");
+}
+
+/// `brief stance` on the sample article with `classifier`, in the cache under `home`.
+fn stance_with(home: &tempfile::TempDir, classifier: &std::path::Path) -> (i32, String, String) {
+    run(brief()
         .env("HF_HOME", home.path())
         .env_remove("HF_HUB_CACHE")
         .args([
             "stance",
             article_path().to_str().expect("utf-8"),
             "--classifier",
-            toml.to_str().expect("utf-8"),
+            classifier.to_str().expect("utf-8"),
             "--target",
             "security cooperation with Niger",
-        ]));
-    assert_clear_error(&out, "model.safetensors");
+        ]))
 }
 
 #[test]
@@ -326,17 +331,7 @@ fn nli_unsupported_model_type_is_one_line_error() {
     let old = cfg.weights.files[0].sha256.clone().expect("pinned");
     let new = brief::fetch::sha256_file(&dir.path().join("config.json")).expect("hash");
     let toml = write(dir.path(), "brief.toml", &toml.replace(&old, &new));
-    let out = run(brief()
-        .env("HF_HOME", home.path())
-        .env_remove("HF_HUB_CACHE")
-        .args([
-            "stance",
-            article_path().to_str().expect("utf-8"),
-            "--classifier",
-            toml.to_str().expect("utf-8"),
-            "--target",
-            "security cooperation with Niger",
-        ]));
+    let out = stance_with(&home, &toml);
     assert_clear_error(&out, "model_type 'gpt2' is not supported");
     assert!(out.2.contains("deberta-v2, xlm-roberta"), "{}", out.2);
 }

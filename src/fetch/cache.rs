@@ -69,14 +69,27 @@ impl ModelCache {
         Ok(d)
     }
 
-    /// A fresh partial-file path for `name`; an older partial of the same name is removed, so
-    /// an interrupted pull is redone from scratch and its leftovers are never used.
+    /// A fresh partial-file path for `name`, unique to this process and call, so concurrent
+    /// pulls of one model (parallel `brief` runs, test threads) never write the same file.
+    /// Partials of `name` left by processes that are gone are removed: an interrupted pull is
+    /// redone from scratch and its leftovers are never used.
     pub fn partial_path(&self, name: &str) -> Result<PathBuf> {
-        let p = self.tmp_dir()?.join(format!("{name}.partial"));
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(|e| BriefError::io(&p, e))?;
+        let dir = self.tmp_dir()?;
+        let prefix = format!("{name}.");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let file = e.file_name().to_string_lossy().into_owned();
+                let owner = file
+                    .strip_prefix(&prefix)
+                    .and_then(|rest| rest.strip_suffix(".partial"))
+                    .and_then(|tag| tag.split('-').next())
+                    .and_then(|pid| pid.parse::<u32>().ok());
+                if owner.is_some_and(|pid| !process_alive(pid)) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
         }
-        Ok(p)
+        Ok(dir.join(format!("{name}.{}.partial", unique_tag())))
     }
 
     /// A cached file is trusted when its blob is named by the expected sha256 (as both the Hub
@@ -168,10 +181,16 @@ impl ModelCache {
         let link = snap_dir.join(&file.name);
         let link_parent = link.parent().unwrap_or(&snap_dir).to_path_buf();
         std::fs::create_dir_all(&link_parent).map_err(|e| BriefError::io(&link_parent, e))?;
-        if link.symlink_metadata().is_ok() {
-            std::fs::remove_file(&link).map_err(|e| BriefError::io(&link, e))?;
-        }
-        link_or_copy(&blob, &link)?;
+        // Made beside the final name, then renamed over it: a concurrent reader sees the old
+        // link or the new one, never none.
+        let fresh = link_parent.join(format!(
+            ".{}.{}.link",
+            file.name.replace('/', "_"),
+            unique_tag()
+        ));
+        let _ = std::fs::remove_file(&fresh);
+        link_or_copy(&blob, &fresh)?;
+        std::fs::rename(&fresh, &link).map_err(|e| BriefError::io(&link, e))?;
         Ok(link)
     }
 }
@@ -199,6 +218,30 @@ fn link_or_copy(blob: &Path, link: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `PID-N`: unique to this process and call, for temporary names.
+fn unique_tag() -> String {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}-{n}", std::process::id())
+}
+
+/// Whether a process with this id still runs (unknown platforms: assume it does).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +256,22 @@ mod tests {
     }
 
     const ABC: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    #[test]
+    fn partials_are_unique_and_dead_processes_leftovers_go() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ModelCache::new(d.path().to_path_buf());
+        let stale = c.tmp_dir().unwrap().join("w.bin.2147483646-0.partial");
+        std::fs::write(&stale, b"old").unwrap();
+        let a = c.partial_path("w.bin").unwrap();
+        let b = c.partial_path("w.bin").unwrap();
+        assert_ne!(a, b);
+        assert!(!stale.exists(), "a dead process's partial is removed");
+        // A live process's partial (this one's) is left alone.
+        std::fs::write(&a, b"live").unwrap();
+        c.partial_path("w.bin").unwrap();
+        assert!(a.exists());
+    }
 
     #[test]
     fn install_then_lookup_in_hf_layout() {
@@ -243,16 +302,5 @@ mod tests {
         assert!(matches!(e, BriefError::ChecksumMismatch { .. }));
         assert!(!tmp.exists());
         assert!(c.lookup("org/m", "main", "w.bin").is_none());
-    }
-
-    #[test]
-    fn stale_partial_is_discarded() {
-        let d = tempfile::tempdir().unwrap();
-        let c = ModelCache::new(d.path().to_path_buf());
-        let p = c.partial_path("w.bin").unwrap();
-        std::fs::write(&p, b"half").unwrap();
-        let p2 = c.partial_path("w.bin").unwrap();
-        assert_eq!(p, p2);
-        assert!(!p2.exists());
     }
 }
