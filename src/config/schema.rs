@@ -143,7 +143,8 @@ pub struct WeightFile {
 }
 
 /// A file cut into `parts` pieces, piece `n` (1-based) being `member` inside the wheel of
-/// `package`. `{n}` and `{n:02}` in `package` and `member` are replaced by the part number.
+/// `package`. `{n}` and `{n:02}` in `package` and `member` are replaced by the part number,
+/// `{i}` and `{i:02}` by the zero-based one (packages that number their chunks from 0).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PypiMirror {
@@ -161,9 +162,12 @@ fn one() -> usize {
 impl PypiMirror {
     /// `(package, member)` for part `n` (1-based).
     pub fn part(&self, n: usize) -> (String, String) {
+        let i = n.saturating_sub(1);
         let fill = |s: &str| {
             s.replace("{n:02}", &format!("{n:02}"))
                 .replace("{n}", &n.to_string())
+                .replace("{i:02}", &format!("{i:02}"))
+                .replace("{i}", &i.to_string())
         };
         (fill(&self.package), fill(&self.member))
     }
@@ -835,5 +839,10 @@ merge_user = "{{ parts }}"
             m.part(3),
             ("pkg-part3".into(), "pkg_part3/data/part03.bin".into())
         );
+        let zero_based = PypiMirror {
+            member: "pkg_part{n}/data/x.gguf.part{i:02}".into(),
+            ..m
+        };
+        assert_eq!(zero_based.part(1).1, "pkg_part1/data/x.gguf.part00");
     }
 }

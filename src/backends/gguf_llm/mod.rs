@@ -2,7 +2,7 @@
 //! the one file (unless the config overrides the tokenizer or template).
 
 mod decoder;
-mod wrapped;
+pub mod wrapped;
 
 pub use decoder::{Decoder, FAMILIES};
 
