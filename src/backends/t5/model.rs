@@ -135,7 +135,7 @@ impl Activation {
 /// Float weights (safetensors) or GGUF tensors, seen through one interface.
 pub enum Weights {
     Float(candle_nn::VarBuilder<'static>),
-    Gguf { vb: QVarBuilder, prefix: String },
+    Gguf(QVarBuilder),
 }
 
 impl Weights {
@@ -159,82 +159,39 @@ impl Weights {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        Ok(Weights::Gguf {
-            vb,
-            prefix: String::new(),
-        })
+        Ok(Weights::Gguf(vb))
     }
 
     fn pp(&self, name: &str) -> Self {
         match self {
             Weights::Float(vb) => Weights::Float(vb.pp(name)),
-            Weights::Gguf { vb, prefix } => Weights::Gguf {
-                vb: vb.clone(),
-                prefix: if prefix.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{prefix}.{name}")
-                },
-            },
+            Weights::Gguf(vb) => Weights::Gguf(vb.pp(name)),
         }
     }
 
+    /// Whether the file has tensor `name` (a full name: call on the root weights).
     fn contains(&self, name: &str) -> bool {
         match self {
             Weights::Float(vb) => vb.contains_tensor(name),
-            Weights::Gguf { vb, prefix } if prefix.is_empty() => vb.contains_key(name),
-            Weights::Gguf { vb, prefix } => vb.contains_key(&format!("{prefix}.{name}")),
+            Weights::Gguf(vb) => vb.contains_key(name),
         }
     }
 
     /// A tensor as f32 (GGUF tensors dequantized).
-    fn dense(&self, shape: (usize, usize), name: &str) -> Result<Tensor> {
+    fn dense<S: Into<candle_core::Shape>>(&self, shape: S, name: &str) -> Result<Tensor> {
         Ok(match self {
             Weights::Float(vb) => vb.get(shape, name)?,
-            Weights::Gguf { vb, .. } => {
-                let q = self.gguf_get(vb, shape, name)?;
-                q.dequantize(vb.device())?
-            }
+            Weights::Gguf(vb) => vb.get(shape, name)?.dequantize(vb.device())?,
         })
-    }
-
-    fn vector(&self, len: usize, name: &str) -> Result<Tensor> {
-        Ok(match self {
-            Weights::Float(vb) => vb.get(len, name)?,
-            Weights::Gguf { vb, .. } => {
-                let q = self.gguf_get(vb, len, name)?;
-                q.dequantize(vb.device())?
-            }
-        })
-    }
-
-    fn gguf_get<S: Into<candle_core::Shape>>(
-        &self,
-        vb: &QVarBuilder,
-        shape: S,
-        name: &str,
-    ) -> Result<std::sync::Arc<candle_core::quantized::QTensor>> {
-        let Weights::Gguf { prefix, .. } = self else {
-            unreachable!("gguf_get is only called on GGUF weights")
-        };
-        let v = if prefix.is_empty() {
-            vb.clone()
-        } else {
-            vb.pp(prefix)
-        };
-        Ok(v.get(shape, name)?)
     }
 
     /// A bias-free projection `in_dim -> out_dim` (weight stored `(out, in)`).
     fn proj(&self, in_dim: usize, out_dim: usize, name: &str) -> Result<Proj> {
-        let w = self.pp(name);
-        Ok(match &w {
+        Ok(match self.pp(name) {
             Weights::Float(vb) => Proj::Dense(vb.get((out_dim, in_dim), "weight")?),
-            Weights::Gguf { vb, .. } => Proj::Quant(QMatMul::from_arc(w.gguf_get(
-                vb,
-                (out_dim, in_dim),
-                "weight",
-            )?)?),
+            Weights::Gguf(vb) => {
+                Proj::Quant(QMatMul::from_arc(vb.get((out_dim, in_dim), "weight")?)?)
+            }
         })
     }
 }
@@ -407,10 +364,10 @@ impl Block {
     fn load(w: &Weights, cfg: &T5Config, decoder: bool, first: bool) -> Result<Self> {
         let d = cfg.d_model;
         let self_attn = Attention::load(&w.pp("layer.0.SelfAttention"), cfg, first)?;
-        let self_norm = w.vector(d, "layer.0.layer_norm.weight")?;
+        let self_norm = w.dense(d, "layer.0.layer_norm.weight")?;
         let (cross, ff_at) = if decoder {
             let a = Attention::load(&w.pp("layer.1.EncDecAttention"), cfg, false)?;
-            (Some((a, w.vector(d, "layer.1.layer_norm.weight")?)), 2)
+            (Some((a, w.dense(d, "layer.1.layer_norm.weight")?)), 2)
         } else {
             (None, 1)
         };
@@ -419,7 +376,7 @@ impl Block {
             self_norm,
             cross,
             ff: FeedForward::load(&w.pp(&format!("layer.{ff_at}")), cfg)?,
-            ff_norm: w.vector(d, &format!("layer.{ff_at}.layer_norm.weight"))?,
+            ff_norm: w.dense(d, &format!("layer.{ff_at}.layer_norm.weight"))?,
         })
     }
 }
@@ -511,8 +468,8 @@ impl T5Model {
             (w.proj(cfg.d_model, cfg.vocab_size, "lm_head")?, 1.0)
         };
         Ok(Self {
-            encoder_norm: w.vector(cfg.d_model, "encoder.final_layer_norm.weight")?,
-            decoder_norm: w.vector(cfg.d_model, "decoder.final_layer_norm.weight")?,
+            encoder_norm: w.dense(cfg.d_model, "encoder.final_layer_norm.weight")?,
+            decoder_norm: w.dense(cfg.d_model, "decoder.final_layer_norm.weight")?,
             cfg: cfg.clone(),
             shared,
             encoder,
