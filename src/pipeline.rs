@@ -231,16 +231,8 @@ impl Pipeline {
             None
         };
         let generation = match &summarizer {
-            Some((cfg, _)) => {
-                let g = opts.generation.apply(&cfg.generation);
-                g.check().map_err(|m| {
-                    BriefError::Usage(format!(
-                        "{m} (after command-line overrides of '{}')",
-                        cfg.name
-                    ))
-                })?;
-                g
-            }
+            // Checked above, before loading.
+            Some((cfg, _)) => opts.generation.apply(&cfg.generation),
             None => GenerationConfig::default(),
         };
         Ok(Self {
