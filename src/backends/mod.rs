@@ -47,6 +47,15 @@ pub trait Generator {
     ) -> Result<Generation>;
 }
 
+/// `(b, 1, 1, S)` additive attention bias from a `(b, S)` 0/1 mask (1 = real token), as
+/// transformers builds it: 0 on real tokens, the most negative f32 on padding. Shared by the
+/// encoders brief runs itself (T5, DistilBERT).
+pub(crate) fn padding_bias(mask: &candle_core::Tensor) -> candle_core::Result<candle_core::Tensor> {
+    let m = mask.to_dtype(candle_core::DType::F32)?;
+    let (b, s) = m.dims2()?;
+    ((1.0 - m)? * f32::MIN as f64)?.reshape((b, 1, 1, s))
+}
+
 /// A cross-encoder that classifies (premise, hypothesis) pairs — the NLI side of stance.
 pub trait PairClassifier {
     /// The config name, for reports.

@@ -10,7 +10,7 @@
 //! transformers' `modeling_distilbert.py`.
 
 use super::{parse_config, LoadError, Loaded, SequenceClassifier};
-use candle_core::{DType, IndexOp, Module, Tensor, D};
+use candle_core::{IndexOp, Module, Tensor, D};
 use candle_nn::{
     embedding, layer_norm, linear, Activation, Embedding, LayerNorm, Linear, VarBuilder,
 };
@@ -101,15 +101,14 @@ impl SequenceClassifier for Model {
         _token_type_ids: &Tensor,
         attention_mask: &Tensor,
     ) -> candle_core::Result<Tensor> {
-        let (b, s) = input_ids.dims2()?;
+        let (_, s) = input_ids.dims2()?;
         let pos = Tensor::arange(0u32, s as u32, input_ids.device())?;
         let x = self
             .words
             .forward(input_ids)?
             .broadcast_add(&self.positions.forward(&pos)?)?;
         let mut x = self.norm.forward(&x)?;
-        let bias = ((1.0 - attention_mask.to_dtype(DType::F32)?)? * f32::MIN as f64)?
-            .reshape((b, 1, 1, s))?;
+        let bias = crate::backends::padding_bias(attention_mask)?;
         for block in &self.blocks {
             x = block.forward(&x, &bias, self.heads, self.act)?;
         }

@@ -523,13 +523,6 @@ impl T5Model {
             .unsqueeze(0)
     }
 
-    /// `(b, 1, 1, S)` additive mask from a `(b, S)` 0/1 mask, as transformers builds it.
-    fn mask_bias(&self, mask: &Tensor) -> candle_core::Result<Tensor> {
-        let m = mask.to_dtype(DType::F32)?;
-        let (b, s) = m.dims2()?;
-        ((1.0 - m)? * f32::MIN as f64)?.reshape((b, 1, 1, s))
-    }
-
     /// Encoder output `(b, S, d_model)` for `(b, S)` ids; `mask` marks real tokens (1) and
     /// padding (0).
     pub fn encode(&self, ids: &Tensor, mask: Option<&Tensor>) -> Result<Tensor> {
@@ -542,7 +535,7 @@ impl T5Model {
             .ok_or_else(|| BriefError::Usage("t5 encoder has no relative attention bias".into()))?;
         let mut bias = self.position_bias(table, 0, s, s, true)?;
         if let Some(m) = mask {
-            bias = bias.broadcast_add(&self.mask_bias(m)?)?;
+            bias = bias.broadcast_add(&crate::backends::padding_bias(m)?)?;
         }
         let eps = self.cfg.layer_norm_epsilon;
         for block in &self.encoder {
@@ -565,7 +558,7 @@ impl T5Model {
         }
         Ok(DecoderState {
             cross,
-            cross_bias: mask.map(|m| self.mask_bias(m)).transpose()?,
+            cross_bias: mask.map(crate::backends::padding_bias).transpose()?,
             self_kv: vec![None; self.decoder.len()],
             len: 0,
         })
