@@ -86,22 +86,6 @@ fn pairs_of(r: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn u32s(v: &Value) -> Vec<u32> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_u64().expect("id") as u32)
-        .collect()
-}
-
-fn f32s(v: &Value) -> Vec<f32> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number") as f32)
-        .collect()
-}
-
 #[test]
 fn nli_token_ids_match_transformers() {
     for m in present() {
@@ -118,12 +102,17 @@ fn nli_token_ids_match_transformers() {
         for (e, p) in encoded.iter().zip(r["pairs"].as_array().expect("pairs")) {
             assert_eq!(
                 e.ids,
-                u32s(&p["input_ids"]),
+                json_u32s(&p["input_ids"]),
                 "{m}: ids of {:?}",
                 p["premise"]
             );
             if let Some(t) = p.get("token_type_ids") {
-                assert_eq!(e.type_ids, u32s(t), "{m}: type ids of {:?}", p["premise"]);
+                assert_eq!(
+                    e.type_ids,
+                    json_u32s(t),
+                    "{m}: type ids of {:?}",
+                    p["premise"]
+                );
             }
             truncated += usize::from(e.ids.len() == model.max_length());
         }
@@ -156,7 +145,7 @@ fn nli_logits_match_transformers_in_one_padded_batch() {
         let got = model.logits(&pairs).expect("logits");
         let mut worst = 0f32;
         for (row, p) in got.iter().zip(r["pairs"].as_array().expect("pairs")) {
-            let want = f32s(&p["logits"]);
+            let want = json_f32s(&p["logits"]);
             assert_eq!(row.len(), want.len(), "{m}: labels per row");
             for (a, b) in row.iter().zip(&want) {
                 worst = worst.max((a - b).abs());
@@ -200,7 +189,7 @@ fn nli_zero_shot_scores_match_the_pipeline() {
                 multi,
             )
             .expect("scores");
-            let want = f32s(&c["scores"]);
+            let want = json_f32s(&c["scores"]);
             for (a, b) in got.iter().zip(&want) {
                 assert!(
                     (a - b).abs() <= TOLERANCE,

@@ -4,10 +4,12 @@
 //! layout, where the output scale matters); `t5-gated` is Flan-T5 shaped and also ships as a
 //! GGUF with F16 matrices.
 
+mod common;
 use brief::backends::t5::T5Generator;
 use brief::config::{EarlyStopping, GenerationConfig, ModelConfig};
 use brief::fetch::LocalModel;
 use candle_core::{Device, Tensor};
+use common::{json_f32s, json_u32s};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -48,22 +50,6 @@ merge_user = "summarize: {{{{ parts | join(' ') }}}}"
     T5Generator::load(&cfg, &files, &Device::Cpu).expect("fixture model loads")
 }
 
-fn ids(v: &Value) -> Vec<u32> {
-    v.as_array()
-        .expect("id list")
-        .iter()
-        .map(|x| x.as_u64().expect("id") as u32)
-        .collect()
-}
-
-fn floats(v: &Value) -> Vec<f32> {
-    v.as_array()
-        .expect("float list")
-        .iter()
-        .map(|x| x.as_f64().expect("float") as f32)
-        .collect()
-}
-
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len(), "lengths differ");
     a.iter()
@@ -97,16 +83,16 @@ fn check_logits(name: &str, weights: &str, tolerance: f32) -> f32 {
     let r = reference(name);
     let mut worst = 0.0f32;
     for case in r["logits"].as_array().unwrap() {
-        let input = ids(&case["input_ids"]);
+        let input = json_u32s(&case["input_ids"]);
         assert_eq!(
             model.encode(case["text"].as_str().unwrap()).unwrap(),
             input,
             "tokenizer ids for {:?}",
             case["text"]
         );
-        let got = logits_of(&model, &input, &ids(&case["decoder_input_ids"]));
+        let got = logits_of(&model, &input, &json_u32s(&case["decoder_input_ids"]));
         for (g, e) in got.iter().zip(case["logits"].as_array().unwrap()) {
-            let e = floats(e);
+            let e = json_f32s(e);
             worst = worst.max(max_diff(g, &e));
             assert_eq!(
                 argmax(g),
@@ -148,7 +134,7 @@ fn padded_batch_rows_match_transformers() {
         let m = model.model();
         let dev = m.device();
         let rows =
-            |k: &str| -> Vec<Vec<u32>> { r[k].as_array().unwrap().iter().map(ids).collect() };
+            |k: &str| -> Vec<Vec<u32>> { r[k].as_array().unwrap().iter().map(json_u32s).collect() };
         let (input, mask, dec) = (
             rows("input_ids"),
             rows("attention_mask"),
@@ -166,7 +152,7 @@ fn padded_batch_rows_match_transformers() {
         let mut worst = 0.0f32;
         for (row, want) in got.iter().zip(r["logits"].as_array().unwrap()) {
             for (g, e) in row.iter().zip(want.as_array().unwrap()) {
-                worst = worst.max(max_diff(g, &floats(e)));
+                worst = worst.max(max_diff(g, &json_f32s(e)));
             }
         }
         assert!(worst < 1e-4, "{name}: padded batch max |Δlogit| = {worst}");
@@ -202,9 +188,9 @@ fn greedy_and_beam_search_return_transformers_token_ids() {
         for case in cases {
             let s = settings(&case["settings"]);
             let (got, score) = model
-                .generate_ids(&ids(&case["input_ids"]), &s)
+                .generate_ids(&json_u32s(&case["input_ids"]), &s)
                 .expect("generates");
-            let want = ids(&case["sequence"]);
+            let want = json_u32s(&case["sequence"]);
             assert_eq!(got, want, "{name} {}", case["settings"]);
             if let Some(w) = case["score"].as_f64() {
                 let g = score.expect("beam score");
@@ -248,11 +234,11 @@ fn candle_t5_scales_tied_logits_by_d_model() {
     let mut m = ct5::T5ForConditionalGeneration::load(vb, &cfg).unwrap();
     let r = reference("t5-tied");
     let case = &r["logits"][0];
-    let x = Tensor::new(ids(&case["input_ids"]), &Device::Cpu)
+    let x = Tensor::new(json_u32s(&case["input_ids"]), &Device::Cpu)
         .unwrap()
         .unsqueeze(0)
         .unwrap();
-    let y = Tensor::new(ids(&case["decoder_input_ids"]), &Device::Cpu)
+    let y = Tensor::new(json_u32s(&case["decoder_input_ids"]), &Device::Cpu)
         .unwrap()
         .unsqueeze(0)
         .unwrap();
@@ -263,7 +249,7 @@ fn candle_t5_scales_tied_logits_by_d_model() {
         .unwrap()
         .to_vec1()
         .unwrap();
-    let want = floats(case["logits"].as_array().unwrap().last().unwrap());
+    let want = json_f32s(case["logits"].as_array().unwrap().last().unwrap());
     let scaled: Vec<f32> = want.iter().map(|w| w * cfg.d_model as f32).collect();
     assert!(max_diff(&got, &scaled) < 1e-2 * cfg.d_model as f32);
     assert!(max_diff(&got, &want) > 1.0);
