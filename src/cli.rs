@@ -112,6 +112,9 @@ pub enum Format {
     Json,
     /// Markdown tables (`eval`; other commands print text).
     Markdown,
+    /// One self-contained HTML page (run, summarize, stance, eval): the article with each
+    /// actor's evidence highlighted. Works offline: `brief run a.txt --format html > a.html`.
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,9 +171,53 @@ pub enum Command {
         #[arg(long, default_value_t = 0.03, value_name = "X")]
         tolerance: f64,
     },
+    /// Serve brief over HTTP with the models loaded once: a web page at / (paste or drop an
+    /// article, see the report), and an API. Localhost only unless an API key is set.
+    ///
+    /// API:
+    ///   POST /v1/brief               {"text", "title"?, "target"?, "actors"?, "tasks"?} → report JSON
+    ///   POST /v1/brief?format=html   the same as one HTML page
+    ///   POST /v1/brief?stream=true   NDJSON progress: started, summary text, notices, done
+    ///   GET  /healthz                200 once the models are loaded, 503 before
+    ///   GET  /v1/models              the loaded and the known models
+    ///
+    /// Examples:
+    ///   brief serve --port 8080 --summarizer smollm2-135m-instruct
+    ///   curl -s localhost:8080/v1/brief -d '{"text": "…", "tasks": ["stance"]}'
+    ///   BRIEF_API_KEY=secret brief serve --host 0.0.0.0   (clients send Authorization: Bearer secret)
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
     /// List, pull, show and verify models.
     #[command(subcommand)]
     Models(ModelsCommand),
+}
+
+/// Where `brief serve` listens and what it accepts.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; anything but loopback needs --api-key.
+    #[arg(long, default_value = "127.0.0.1", value_name = "HOST")]
+    pub host: String,
+    /// Port to listen on (0: any free port; the address is printed on stdout).
+    #[arg(long, default_value_t = 8080, value_name = "PORT")]
+    pub port: u16,
+    /// Require `Authorization: Bearer KEY` on every request (needed to bind beyond localhost).
+    #[arg(
+        long,
+        env = "BRIEF_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+    /// Requests that may wait for the model; more are answered 503 with Retry-After.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub queue: usize,
+    /// Seconds a request may wait and run before it is answered 503.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Largest request body in KiB; larger ones are answered 413.
+    #[arg(long, default_value_t = 1024, value_name = "KIB")]
+    pub max_body_kib: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 //! What each command does, in terms of the library.
 
 use crate::cli::StanceArgs;
-use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand};
+use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand, ServeArgs};
 use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
@@ -43,6 +43,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             stance,
         ),
         Command::Models(m) => models(g, m),
+        Command::Serve(s) => serve(g, s),
         Command::Eval {
             files,
             limit,
@@ -113,6 +114,7 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
     )?;
     match g.format {
         Format::Json => println!("{}", report.to_json()),
+        Format::Html => print!("{}", brief::render::report_html(&report, &article)?),
         Format::Text | Format::Markdown => {
             if stream && tasks.summarize {
                 println!();
@@ -121,6 +123,26 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
         }
     }
     Ok(())
+}
+
+fn serve(g: &GlobalArgs, s: &ServeArgs) -> Result<()> {
+    let opts = brief::serve::ServeOptions {
+        host: s.host.clone(),
+        port: s.port,
+        api_key: s.api_key.clone(),
+        queue: s.queue.max(1),
+        timeout: std::time::Duration::from_secs(s.timeout.max(1)),
+        max_body: s.max_body_kib.max(1).saturating_mul(1024),
+        verbose: !g.quiet,
+    };
+    let pipeline = options(
+        g,
+        &StanceArgs {
+            target: None,
+            actors: vec![],
+        },
+    );
+    Ok(brief::serve::serve(opts, pipeline)?)
 }
 
 fn eval(
@@ -196,6 +218,7 @@ fn eval(
     match g.format {
         Format::Json => println!("{}", report.to_json()),
         Format::Markdown => print!("{}", report.render(true)),
+        Format::Html => print!("{}", brief::render::eval_html(&report)?),
         Format::Text => print!("{}", report.render(false)),
     }
     if let Some(p) = save {

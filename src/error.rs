@@ -58,6 +58,10 @@ pub enum BriefError {
 
     #[error("{0}")]
     Usage(String),
+
+    /// `brief serve` could not start or keep running (address in use, runtime, worker).
+    #[error("serve: {0}")]
+    Server(String),
 }
 
 /// Short alias used across the library.

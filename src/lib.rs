@@ -2,8 +2,8 @@
 //! brief downloads itself and runs with candle.
 //!
 //! Data flows one way: `article` → `fetch` (weights on disk) → `backends` (models behind
-//! traits) → `tasks` (summarize) → `report`. `pipeline` wires them for the CLI and for
-//! library users.
+//! traits) → `tasks` (summarize) → `report` → `render` (HTML). `pipeline` wires them for the
+//! CLI, `serve` (HTTP) and library users.
 
 pub mod article;
 pub mod backends;
@@ -11,8 +11,10 @@ pub mod config;
 pub mod error;
 pub mod fetch;
 pub mod pipeline;
+pub mod render;
 pub mod report;
 pub mod runtime;
+pub mod serve;
 pub mod tasks;
 
 pub use error::{BriefError, Result};
