@@ -144,7 +144,7 @@ fn page_highlights_evidence_and_keeps_scripts_as_text() {
             .await
             .unwrap();
         assert!(france_only.is_empty());
-        c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        // The view after the click (the marked sentence in the middle) is the README's picture.
         let png = c.screenshot().await.unwrap();
         let shot = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-page.png");
         std::fs::write(&shot, png).unwrap();
