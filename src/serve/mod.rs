@@ -138,7 +138,7 @@ async fn run(
         .local_addr()
         .map_err(|e| BriefError::Server(e.to_string()))?;
     let verbose = opts.verbose;
-    let (worker, thread) = worker::start(pipeline, opts.queue, move |s: &str| {
+    let worker = worker::start(pipeline, opts.queue, move |s: &str| {
         if verbose {
             eprintln!("brief: {s}");
         }
@@ -171,19 +171,12 @@ async fn run(
             }
         })
         .await;
-    // The router is gone; dropping the last queue sender ends the worker's loop. Wait for it
-    // unless it is still loading (nothing to finish then).
+    // Every open request has its answer now (graceful shutdown waited for them).
     drop(app);
-    match shared.phase() {
-        worker::Phase::Failed(m) => {
-            return Err(BriefError::Server(format!(
-                "the models failed to load: {m}"
-            )))
-        }
-        worker::Phase::Ready { .. } => {
-            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
-        }
-        worker::Phase::Loading => {}
+    if let worker::Phase::Failed(m) = shared.phase() {
+        return Err(BriefError::Server(format!(
+            "the models failed to load: {m}"
+        )));
     }
     served.map_err(|e| BriefError::Server(e.to_string()))
 }

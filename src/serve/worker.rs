@@ -10,7 +10,6 @@ use crate::report::Report;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot, Notify};
 
@@ -137,16 +136,18 @@ pub struct Worker {
 }
 
 /// Starts the worker thread: it loads the models (`say` gets the load notices), then serves
-/// jobs until the queue's senders are all gone. The handle lets the server wait for it.
+/// jobs until the queue's senders are all gone. It is not joined: once the HTTP side has
+/// answered every open request, a job still running has nobody waiting for it (its request
+/// timed out or its client left), and ending the process ends it.
 pub fn start(
     opts: PipelineOptions,
     queue_len: usize,
     mut say: impl FnMut(&str) + Send + 'static,
-) -> std::io::Result<(Worker, JoinHandle<()>)> {
+) -> std::io::Result<Worker> {
     let (tx, rx) = mpsc::channel(queue_len.max(1));
     let shared = Arc::new(Shared::new());
     let state = shared.clone();
-    let thread = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("brief-model".into())
         .spawn(move || {
             let all = Tasks {
@@ -170,7 +171,7 @@ pub fn start(
                 }
             }
         })?;
-    Ok((Worker { queue: tx, shared }, thread))
+    Ok(Worker { queue: tx, shared })
 }
 
 fn serve_jobs(mut pipeline: Pipeline, mut rx: mpsc::Receiver<Job>, state: &Shared) {
