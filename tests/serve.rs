@@ -109,18 +109,29 @@ fn serve_queues_answers_and_refuses_in_json() {
     );
     assert_eq!(models["loaded"]["classifier"], "smollm2-135m-instruct");
 
-    // Summary only, of a short article; the title given replaces the first line's.
+    // Summary only, of a short article, streamed: the summary events add up to the report's
+    // summary. The title given replaces the first line's.
     let short = "Old headline\n\nThe council approved the new budget on Monday. The mayor said it would fund two schools.";
-    let a = srv.post(
-        "/v1/brief",
-        &serde_json::json!({"text": short, "title": "Budget passes", "tasks": ["summarize"]})
-            .to_string(),
-    );
-    assert_eq!(a.status, 200, "{}", a.body);
-    let r = a.json();
-    assert_schema(&r);
+    let body = serde_json::json!({"text": short, "title": "Budget passes", "tasks": ["summarize"]});
+    let (status, lines) = srv.post_stream("/v1/brief?stream=true", &body.to_string());
+    assert_eq!(status, 200);
+    let events: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert_eq!(events[0]["event"], "started", "{events:?}");
+    let streamed: String = events
+        .iter()
+        .filter(|e| e["event"] == "summary")
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    let done = events.last().unwrap();
+    assert_eq!(done["event"], "done", "{events:?}");
+    let r = &done["report"];
+    assert_schema(r);
     assert_eq!(r["title"], "Budget passes");
-    assert!(!r["summary"].as_str().unwrap().trim().is_empty());
+    assert!(!r["summary"].as_str().unwrap().is_empty());
+    assert_eq!(streamed.trim(), r["summary"].as_str().unwrap());
     assert!(r.get("actors").is_none());
 
     // HTML: one page with the actor and its evidence marked.
