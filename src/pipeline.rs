@@ -594,3 +594,35 @@ fn merge_actor_specs(specs: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_actors_are_merged_into_one() {
+        let specs: Vec<String> = [
+            "France",
+            "france=Paris",
+            "US=Washington",
+            "France=Paris,Élysée",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            merge_actor_specs(&specs),
+            ["France=Paris,Élysée", "US=Washington"]
+        );
+    }
+
+    #[test]
+    fn stance_inputs_are_checked_before_any_model() {
+        let a = Article::from_text("t", "Title\n\nFrance condemned the coup.");
+        assert!(check_stance_inputs(&a, &[], Some("  ")).is_err());
+        let e = check_stance_inputs(&a, &["Atlantis".into()], None).unwrap_err();
+        assert!(e.to_string().contains("does not occur"), "{e}");
+        let ok = check_stance_inputs(&a, &["France".into(), "France".into()], Some("the coup"));
+        assert_eq!(ok.unwrap(), ["France"]);
+    }
+}
