@@ -42,6 +42,8 @@ pub struct ReportView {
     pub paragraphs: Vec<Vec<SentenceView>>,
     /// Seconds the run took, one decimal.
     pub total_s: String,
+    /// Tasks that failed while others succeeded: "task: message".
+    pub errors: Vec<String>,
 }
 
 /// A piece of the summary with the article sentences it cites (none until the report carries
@@ -183,6 +185,11 @@ impl ReportView {
                 .map(|a| a.iter().enumerate().map(actor_view).collect()),
             paragraphs: paragraphs.into_iter().filter(|p| !p.is_empty()).collect(),
             total_s: format!("{:.1}", report.timings.total_s),
+            errors: report
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.task, e.message))
+                .collect(),
         }
     }
 }

@@ -6,7 +6,7 @@ use super::errors::ApiError;
 use super::worker::{Event, Job, JobError, JobErrorKind, JobResult, Phase};
 use super::App;
 use crate::article::Article;
-use crate::pipeline::Tasks;
+use crate::pipeline::{check_stance_inputs, Tasks};
 use crate::render;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -213,10 +213,17 @@ fn job_of(
             "target is empty; leave it out to derive it",
         ));
     }
+    // Actors that do not occur are refused before the request waits in the queue.
+    let actors = if tasks.stance {
+        check_stance_inputs(&article, &req.actors, target.as_deref())
+            .map_err(|e| ApiError::bad_input(e.to_string()))?
+    } else {
+        req.actors
+    };
     Ok(Job {
         article,
         tasks,
-        actors: req.actors,
+        actors,
         target,
         events,
         reply,

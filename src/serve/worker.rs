@@ -211,7 +211,10 @@ fn run_job(pipeline: &mut Pipeline, job: &Job) -> Result<Report, JobError> {
             &mut |n| send(Event::Notice(n.to_string())),
         )
     })) {
-        Ok(r) => r.map_err(JobError::from),
+        Ok(Ok(r)) => Ok(r),
+        // Part of the work succeeded: answer with it; the report's `errors` say what failed.
+        Ok(Err(BriefError::Partial { report, .. })) => Ok(*report),
+        Ok(Err(e)) => Err(JobError::from(e)),
         Err(_) => Err(JobError {
             kind: JobErrorKind::Internal,
             message: "the model worker failed on this article (a bug: please report it)".into(),

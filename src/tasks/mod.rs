@@ -2,6 +2,7 @@
 
 pub mod actors;
 pub mod evidence;
+pub mod fit;
 pub mod gazetteer;
 pub mod nli_stance;
 pub mod stance;
