@@ -81,11 +81,24 @@ fn bad_records_become_error_lines_and_exit_3() {
             .map(|l| l["error"]["kind"].as_str().unwrap_or("ok").to_string())
     };
     assert_eq!(kind("a0").as_deref(), Some("ok"));
-    assert_eq!(kind("in.jsonl:3").as_deref(), Some("bad_json"));
-    assert_eq!(kind("in.jsonl:4").as_deref(), Some("missing_id"));
+    // A line without a usable id is named by its place: INPUT:LINE.
+    let place = |n: usize| format!("{}:{n}", inp.display());
+    assert_eq!(kind(&place(3)).as_deref(), Some("bad_json"));
+    assert_eq!(kind(&place(4)).as_deref(), Some("missing_id"));
     assert_eq!(kind("empty").as_deref(), Some("bad_input"));
     assert_eq!(kind("long").as_deref(), Some("too_long"));
-    assert!(got[0]["summary"].is_string() || got.iter().any(|l| l["summary"].is_string()));
+    for ok in ["a0", "a1"] {
+        let line = got.iter().find(|l| l["id"] == ok).expect("line");
+        assert!(
+            line["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{line}"
+        );
+        validate(&{
+            let mut report = line.clone();
+            report.as_object_mut().expect("object").remove("id");
+            report
+        });
+    }
     // Duplicate ids are a usage error that names them.
     let dup = input(d.path(), 1, &[r#"{"id": "a0", "text": "again"}"#]);
     let r = run(&mut batch(&[
