@@ -192,29 +192,24 @@ fn shards_partition_the_input_and_merge_finds_a_missing_id() {
         "union = input, no overlap"
     );
     let merged = d.path().join("all.jsonl");
-    let r = run(brief().args([
-        "batch",
-        "merge",
-        shard_dir.to_str().expect("path"),
-        "--inputs",
-        inp,
-        "-o",
-        merged.to_str().expect("path"),
-    ]));
+    let merge = || {
+        run(brief().args([
+            "batch",
+            "merge",
+            shard_dir.to_str().expect("path"),
+            "--inputs",
+            inp,
+            "-o",
+            merged.to_str().expect("path"),
+        ]))
+    };
+    let r = merge();
     assert_eq!(r.0, 0, "{}", r.2);
     assert_eq!(lines(&merged).len(), 5);
     // Drop one shard's file: merge names what is missing and exits 3.
     let first = lines(&shard_dir.join("0.jsonl"));
     std::fs::remove_file(shard_dir.join("0.jsonl")).expect("remove");
-    let r = run(brief().args([
-        "batch",
-        "merge",
-        shard_dir.to_str().expect("path"),
-        "--inputs",
-        inp,
-        "-o",
-        merged.to_str().expect("path"),
-    ]));
+    let r = merge();
     assert_eq!(r.0, 3, "{}", r.2);
     // Shard 0 of 3 holds a1 (sha256 of the id, pinned in the shard unit test's way).
     assert_eq!(ids(&first), ["a1"]);
