@@ -18,6 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The embedded templates, by name. Names ending in `.html` are HTML-escaped.
 const TEMPLATES: &[(&str, &str)] = &[
+    ("head.html", include_str!("templates/head.html")),
     ("style.css", include_str!("templates/style.css")),
     ("report.js", include_str!("templates/report.js")),
     (
