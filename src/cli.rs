@@ -167,6 +167,10 @@ pub enum Command {
         /// Tolerance written by --save-baseline.
         #[arg(long, default_value_t = 0.03, value_name = "X")]
         tolerance: f64,
+        /// Score only the deterministic actor finder and the headline target: no model is
+        /// loaded, seconds for a dev set (e.g. evals/frank-actors/tune.jsonl).
+        #[arg(long)]
+        finder_only: bool,
     },
     /// List, pull, show and verify models.
     #[command(subcommand)]

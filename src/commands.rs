@@ -49,6 +49,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             baseline,
             save_baseline,
             tolerance,
+            finder_only,
         } => eval(
             g,
             files,
@@ -56,6 +57,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             baseline.as_deref(),
             save_baseline.as_deref(),
             *tolerance,
+            *finder_only,
         ),
     }
 }
@@ -130,8 +132,9 @@ fn eval(
     baseline: Option<&std::path::Path>,
     save: Option<&std::path::Path>,
     tolerance: f64,
+    finder_only: bool,
 ) -> Result<()> {
-    use brief::eval::{dataset, evaluate, Baseline};
+    use brief::eval::{dataset, evaluate_finder, Baseline};
     let files = if files.is_empty() {
         vec![std::path::PathBuf::from("evals")]
     } else {
@@ -159,39 +162,11 @@ fn eval(
             b.file, b.line, b.error
         );
     }
-    let tasks = Tasks {
-        summarize: examples
-            .iter()
-            .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
-        stance: examples
-            .iter()
-            .any(|e| e.actors.as_ref().is_some_and(|a| !a.is_empty())),
+    let (mut report, (s, c)) = if finder_only {
+        (evaluate_finder(&examples, &mut |_, _| {}), (None, None))
+    } else {
+        eval_models(g, &examples)?
     };
-    let mut say = notice(g.quiet);
-    let mut pipeline = Pipeline::load(
-        &options(
-            g,
-            &StanceArgs {
-                target: None,
-                actors: vec![],
-            },
-        ),
-        tasks,
-        &mut say,
-    )?;
-    let bar = indicatif::ProgressBar::new(examples.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("eval {bar:30} {pos}/{len} eta {eta} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    if g.quiet {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let mut report = evaluate(&mut pipeline, &examples, &mut |i, id| {
-        bar.set_position(i as u64);
-        bar.set_message(id.to_string());
-    })?;
-    bar.finish_and_clear();
     report.bad_lines = bad;
     match g.format {
         Format::Json => println!("{}", report.to_json()),
@@ -199,7 +174,6 @@ fn eval(
         Format::Text => print!("{}", report.render(false)),
     }
     if let Some(p) = save {
-        let (s, c) = pipeline.model_names();
         Baseline {
             tolerance,
             tolerances: Default::default(),
@@ -231,6 +205,47 @@ fn eval(
         eprintln!("brief: no regression against the baseline");
     }
     Ok(())
+}
+
+/// Loads the models the examples need and runs them; the report and the model names.
+fn eval_models(
+    g: &GlobalArgs,
+    examples: &[brief::eval::dataset::Example],
+) -> Result<(brief::eval::EvalReport, (Option<String>, Option<String>))> {
+    let tasks = Tasks {
+        summarize: examples
+            .iter()
+            .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
+        stance: examples
+            .iter()
+            .any(|e| e.actors.as_ref().is_some_and(|a| !a.is_empty())),
+    };
+    let mut say = notice(g.quiet);
+    let mut pipeline = Pipeline::load(
+        &options(
+            g,
+            &StanceArgs {
+                target: None,
+                actors: vec![],
+            },
+        ),
+        tasks,
+        &mut say,
+    )?;
+    let bar = indicatif::ProgressBar::new(examples.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("eval {bar:30} {pos}/{len} eta {eta} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    if g.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let report = brief::eval::evaluate(&mut pipeline, examples, &mut |i, id| {
+        bar.set_position(i as u64);
+        bar.set_message(id.to_string());
+    })?;
+    bar.finish_and_clear();
+    Ok((report, pipeline.model_names()))
 }
 
 fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {

@@ -273,6 +273,20 @@ impl Pipeline {
         )
     }
 
+    /// How sure the classifier's model is that `a` and `b` state the same issue (its
+    /// `[prompts.same_issue]` question, scored); None when it has no such model or prompt.
+    pub fn same_issue(&mut self, a: &str, b: &str) -> Result<Option<f32>> {
+        let Some(c) = self.classifier.as_ref() else {
+            return Ok(None);
+        };
+        match (&c.cfg.prompts.same_issue, &c.model) {
+            (Some(p), Some(m)) => {
+                crate::tasks::target::same_issue(m.borrow_mut().as_mut(), p, a, b).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Sets the hand-given actors and target for the next runs (empty / None: find them).
     pub fn set_stance_inputs(&mut self, actors: Vec<String>, target: Option<String>) {
         self.opts.actors = actors;

@@ -4,6 +4,7 @@ pub mod actors;
 pub mod evidence;
 pub mod gazetteer;
 pub mod nli_stance;
+pub mod score;
 pub mod stance;
 pub mod summarize;
 pub mod target;

@@ -5,7 +5,7 @@
 use super::evidence::content_stems;
 use crate::article::Article;
 use crate::backends::Generator;
-use crate::config::{ChatPrompt, GenerationConfig};
+use crate::config::{ChatPrompt, GenerationConfig, YesNoPrompt};
 use crate::error::Result;
 use serde::Serialize;
 
@@ -32,7 +32,8 @@ fn lead(article: &Article) -> String {
         .join(" ")
 }
 
-fn headline(article: &Article) -> String {
+/// The target used when none is given or derived: the headline, or the opening words.
+pub fn headline(article: &Article) -> String {
     article.title.clone().unwrap_or_else(|| {
         let first = article
             .sentences()
@@ -99,6 +100,22 @@ pub fn derive_target(
     } else {
         Ok((headline(article), TargetSource::Headline))
     }
+}
+
+/// How sure the model is that two phrases state the same issue: P(yes) of `prompt`.
+pub fn same_issue(
+    model: &mut dyn Generator,
+    prompt: &YesNoPrompt,
+    a: &str,
+    b: &str,
+) -> Result<f32> {
+    let messages = super::prompt_messages(
+        prompt.system.as_deref(),
+        &prompt.user,
+        minijinja::context! { a => a, b => b },
+        "same_issue",
+    )?;
+    super::score::yes_probability(model, &messages, &prompt.yes, &prompt.no)
 }
 
 #[cfg(test)]
