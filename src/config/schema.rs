@@ -203,10 +203,6 @@ pub struct Prompts {
     /// Asks for the central issue as one short phrase. Variables: `title`, `lead`.
     #[serde(default)]
     pub target: Option<ChatPrompt>,
-    /// Yes/no questions, scored (never parsed), that confirm or reject the actor finder's
-    /// candidates and pick their kinds.
-    #[serde(default)]
-    pub actor_check: Option<ActorCheckPrompt>,
     /// A yes/no question, scored: do two phrases state the same issue? `brief eval` uses it
     /// to judge a derived target against the gold one. Variables: `a`, `b`.
     #[serde(default)]
@@ -224,57 +220,6 @@ pub struct YesNoPrompt {
     pub yes: Vec<String>,
     #[serde(default = "default_no")]
     pub no: Vec<String>,
-}
-
-/// Confirms actor candidates and their kinds by scoring short answers. The article comes
-/// first in `user`, so it is encoded once and every question reuses it (prefix cache).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActorCheckPrompt {
-    #[serde(default)]
-    pub system: Option<String>,
-    /// Variables: `title`, `text`, `question`.
-    pub user: String,
-    /// Is this candidate an actor? Variables: `name`, `aliases`. Answered yes / no.
-    pub is_actor: String,
-    /// Which kind is it? Variables: `name`. Answered with one of the kind words.
-    pub kind: String,
-    #[serde(default = "default_yes")]
-    pub yes: Vec<String>,
-    #[serde(default = "default_no")]
-    pub no: Vec<String>,
-    /// Words that mean each kind when the answer starts with them.
-    #[serde(default)]
-    pub kind_words: KindWords,
-    /// A candidate is dropped when P(yes) of `is_actor` is below this.
-    #[serde(default = "default_min_actor")]
-    pub min_yes: f32,
-}
-
-fn default_min_actor() -> f32 {
-    0.5
-}
-
-/// Answer words per actor kind.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct KindWords {
-    pub person: Vec<String>,
-    pub government: Vec<String>,
-    pub organization: Vec<String>,
-    pub bloc: Vec<String>,
-}
-
-impl Default for KindWords {
-    fn default() -> Self {
-        let w = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
-        Self {
-            person: w("person", "Person"),
-            government: w("government", "Government"),
-            organization: w("organization", "Organization"),
-            bloc: w("bloc", "Bloc"),
-        }
-    }
 }
 
 /// A system + user prompt pair (minijinja templates).

@@ -47,10 +47,14 @@ impl ActorScore {
     }
 }
 
+/// Names compared case-insensitively and without a leading "the" ("the Dark Blues").
 fn forms<'a>(name: &'a str, aliases: &'a [String]) -> impl Iterator<Item = String> + 'a {
     std::iter::once(name)
         .chain(aliases.iter().map(String::as_str))
-        .map(str::to_lowercase)
+        .map(|s| {
+            let l = s.trim().to_lowercase();
+            l.strip_prefix("the ").map(str::to_string).unwrap_or(l)
+        })
 }
 
 /// Whether a gold actor and a found one are the same (any name or alias, case-insensitive).
@@ -140,26 +144,54 @@ mod tests {
     #[test]
     fn duplicates_non_actors_and_kinds() {
         let g = vec![
-            gold("Mike Nesbitt", &["Mr Nesbitt", "Nesbitt"], ActorKind::Person),
+            gold(
+                "Mike Nesbitt",
+                &["Mr Nesbitt", "Nesbitt"],
+                ActorKind::Person,
+            ),
             gold("Ulster Unionists", &[], ActorKind::Organization),
             gold("Danny Kennedy", &["Mr Kennedy"], ActorKind::Person),
         ];
         let a1 = vec!["Nesbitt".to_string()];
         let a2: Vec<String> = vec![];
         let found = vec![
-            Found { name: "Mike Nesbitt", aliases: &a1, kind: ActorKind::Person },
-            Found { name: "Mr. Nesbitt", aliases: &a1, kind: ActorKind::Person },
-            Found { name: "Ulster Unionists", aliases: &a2, kind: ActorKind::Person },
-            Found { name: "Stormont", aliases: &a2, kind: ActorKind::Government },
+            Found {
+                name: "Mike Nesbitt",
+                aliases: &a1,
+                kind: ActorKind::Person,
+            },
+            Found {
+                name: "Mr. Nesbitt",
+                aliases: &a1,
+                kind: ActorKind::Person,
+            },
+            Found {
+                name: "Ulster Unionists",
+                aliases: &a2,
+                kind: ActorKind::Person,
+            },
+            Found {
+                name: "Stormont",
+                aliases: &a2,
+                kind: ActorKind::Government,
+            },
         ];
         let s = score_actors(&g, &found);
         assert_eq!((s.gold, s.predicted), (3, 4));
         assert_eq!((s.matched_gold, s.matched_predicted), (2, 3));
         assert_eq!((s.duplicates, s.non_actors), (1, 1));
         assert_eq!((s.kind_checked, s.kind_correct), (2, 1));
-        assert!(s.misses.contains(&"missed Danny Kennedy".to_string()), "{:?}", s.misses);
-        assert!(s.misses.contains(&"duplicate Mr. Nesbitt of Mike Nesbitt".to_string()));
-        assert!(s.misses.contains(&"kind of Ulster Unionists: got person, want organization".to_string()));
+        assert!(
+            s.misses.contains(&"missed Danny Kennedy".to_string()),
+            "{:?}",
+            s.misses
+        );
+        assert!(s
+            .misses
+            .contains(&"duplicate Mr. Nesbitt of Mike Nesbitt".to_string()));
+        assert!(s
+            .misses
+            .contains(&"kind of Ulster Unionists: got person, want organization".to_string()));
         assert!(s.misses.contains(&"non-actor Stormont".to_string()));
     }
 }

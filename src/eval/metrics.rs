@@ -74,7 +74,11 @@ pub fn token_f1(gold: &str, predicted: &str) -> f64 {
     };
     let (g, mut p) = (norm(gold), norm(predicted));
     if g.is_empty() || p.is_empty() {
-        return if g.is_empty() && p.is_empty() { 1.0 } else { 0.0 };
+        return if g.is_empty() && p.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
     }
     let n_p = p.len();
     let mut common = 0usize;

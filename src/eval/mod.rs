@@ -41,7 +41,8 @@ impl Tally {
             }
         }
         if !s.misses.is_empty() {
-            rep.actor_misses.push(format!("{}: {}", ex.id, s.misses.join("; ")));
+            rep.actor_misses
+                .push(format!("{}: {}", ex.id, s.misses.join("; ")));
         }
     }
 
@@ -90,8 +91,7 @@ impl Tally {
                 token_f1: self.target_f1.iter().sum::<f64>() / n as f64,
                 judged,
                 agreement: (judged > 0).then(|| {
-                    self.target_judged.iter().filter(|p| **p >= 0.5).count() as f64
-                        / judged as f64
+                    self.target_judged.iter().filter(|p| **p >= 0.5).count() as f64 / judged as f64
                 }),
             });
         }

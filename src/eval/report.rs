@@ -266,7 +266,15 @@ impl EvalReport {
         }
         if let Some(a) = &self.actors {
             h(&mut o, "Actors");
-            let head = ["precision", "recall", "kinds", "dupl.", "non-actors", "gold", "found"];
+            let head = [
+                "precision",
+                "recall",
+                "kinds",
+                "dupl.",
+                "non-actors",
+                "gold",
+                "found",
+            ];
             row(&mut o, &head.map(String::from));
             sep(&mut o, head.len());
             row(

@@ -59,6 +59,17 @@ pub fn is_grounded(phrase: &str, article: &Article) -> bool {
     found * 10 >= words.len() * 6
 }
 
+/// Whether a phrase can be a target: a proposition with at least two content words, not a
+/// topic word nor a pair of names ("Coelho and Costa working together" says who, not what).
+pub fn is_proposition(phrase: &str) -> bool {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let cap = |w: &&str| w.starts_with(char::is_uppercase);
+    let and = words.iter().position(|w| *w == "and" || *w == "&");
+    let pair_of_names = and
+        .is_some_and(|i| i > 0 && words[..i].iter().all(cap) && words.get(i + 1).is_some_and(cap));
+    content_stems(phrase).len() >= 2 && !pair_of_names
+}
+
 /// Cleans a model's answer into one phrase: first line, no quotes, labels or final period.
 fn clean(answer: &str) -> String {
     let line = answer
@@ -95,7 +106,7 @@ pub fn derive_target(
     };
     let answer = clean(&model.chat(&messages, &settings, &mut |_| {})?.text);
     let words = answer.split_whitespace().count();
-    if (1..=14).contains(&words) && is_grounded(&answer, article) {
+    if (1..=14).contains(&words) && is_proposition(&answer) && is_grounded(&answer, article) {
         Ok((answer, TargetSource::Derived))
     } else {
         Ok((headline(article), TargetSource::Headline))
@@ -135,6 +146,13 @@ mod tests {
             "US-Niger security cooperation"
         );
         assert_eq!(clean("Issue: troop withdrawal"), "troop withdrawal");
+        // The issue's example of a bad target, and good ones from the dev set.
+        assert!(!is_proposition("Coelho and Costa working together"));
+        assert!(!is_proposition("immigration"));
+        assert!(is_proposition(
+            "Passos Coelho forms Portugal's next government"
+        ));
+        assert!(is_proposition("Dundee standing by Paul McGowan"));
         assert_eq!(
             headline(&a),
             "US Says It Plans to Resume Security Partnership With Niger"
