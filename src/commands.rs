@@ -207,11 +207,14 @@ fn eval(
     Ok(())
 }
 
+/// Config names of the summarizer and classifier an eval ran with.
+type ModelNames = (Option<String>, Option<String>);
+
 /// Loads the models the examples need and runs them; the report and the model names.
 fn eval_models(
     g: &GlobalArgs,
     examples: &[brief::eval::dataset::Example],
-) -> Result<(brief::eval::EvalReport, (Option<String>, Option<String>))> {
+) -> Result<(brief::eval::EvalReport, ModelNames)> {
     let tasks = Tasks {
         summarize: examples
             .iter()

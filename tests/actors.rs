@@ -130,4 +130,3 @@ fn people_sharing_a_name_stay_apart() {
     assert!(names(&a).contains(&"Craig Johnson"));
     assert!(!names(&a).iter().any(|n| n.contains("Utah")));
 }
-
