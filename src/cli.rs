@@ -171,6 +171,10 @@ pub enum Command {
         /// loaded, seconds for a dev set (e.g. evals/frank-actors/tune.jsonl).
         #[arg(long)]
         finder_only: bool,
+        /// Score the actors and the derived target with the models, but label no stances and
+        /// write no summaries (minutes instead of an hour for a dev set).
+        #[arg(long, conflicts_with = "finder_only")]
+        no_labels: bool,
     },
     /// List, pull, show and verify models.
     #[command(subcommand)]

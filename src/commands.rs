@@ -50,6 +50,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             save_baseline,
             tolerance,
             finder_only,
+            no_labels,
         } => eval(
             g,
             files,
@@ -57,7 +58,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             baseline.as_deref(),
             save_baseline.as_deref(),
             *tolerance,
-            *finder_only,
+            (*finder_only, *no_labels),
         ),
     }
 }
@@ -132,7 +133,7 @@ fn eval(
     baseline: Option<&std::path::Path>,
     save: Option<&std::path::Path>,
     tolerance: f64,
-    finder_only: bool,
+    (finder_only, no_labels): (bool, bool),
 ) -> Result<()> {
     use brief::eval::{dataset, evaluate_finder, Baseline};
     let files = if files.is_empty() {
@@ -165,7 +166,7 @@ fn eval(
     let (mut report, (s, c)) = if finder_only {
         (evaluate_finder(&examples, &mut |_, _| {}), (None, None))
     } else {
-        eval_models(g, &examples)?
+        eval_models(g, &examples, no_labels)?
     };
     report.bad_lines = bad;
     match g.format {
@@ -214,9 +215,11 @@ type ModelNames = (Option<String>, Option<String>);
 fn eval_models(
     g: &GlobalArgs,
     examples: &[brief::eval::dataset::Example],
+    no_labels: bool,
 ) -> Result<(brief::eval::EvalReport, ModelNames)> {
     let tasks = Tasks {
-        summarize: examples
+        summarize: !no_labels
+            && examples
             .iter()
             .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
         stance: examples
@@ -243,10 +246,15 @@ fn eval_models(
     if g.quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let report = brief::eval::evaluate(&mut pipeline, examples, &mut |i, id| {
+    let mut progress = |i: usize, id: &str| {
         bar.set_position(i as u64);
         bar.set_message(id.to_string());
-    })?;
+    };
+    let report = if no_labels {
+        brief::eval::evaluate_no_labels(&mut pipeline, examples, &mut progress)?
+    } else {
+        brief::eval::evaluate(&mut pipeline, examples, &mut progress)?
+    };
     bar.finish_and_clear();
     Ok((report, pipeline.model_names()))
 }

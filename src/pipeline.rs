@@ -359,14 +359,16 @@ impl Pipeline {
         Ok(report)
     }
 
-    fn stance(
+    /// The actors and the target stance is labelled toward (found, derived or given), without
+    /// labelling anything; None when no classifier is loaded. `brief eval --no-labels` scores
+    /// just these.
+    pub fn actors_and_target(
         &mut self,
         article: &Article,
-        report: &mut Report,
         say: &mut dyn FnMut(&str),
-    ) -> Result<()> {
+    ) -> Result<Option<(Vec<Actor>, String, TargetSource)>> {
         let Some(c) = self.classifier.as_mut() else {
-            return Ok(());
+            return Ok(None);
         };
         let actors = if self.opts.actors.is_empty() {
             find_actors(c, article, say)?
@@ -388,6 +390,21 @@ impl Pipeline {
                 "the stance target is empty; pass --target TEXT".into(),
             ));
         }
+        Ok(Some((actors, target, source)))
+    }
+
+    fn stance(
+        &mut self,
+        article: &Article,
+        report: &mut Report,
+        say: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        let Some((actors, target, source)) = self.actors_and_target(article, say)? else {
+            return Ok(());
+        };
+        let Some(c) = self.classifier.as_mut() else {
+            return Ok(());
+        };
         say(&format!(
             "target ({}): {target}",
             serde_json::to_value(source)

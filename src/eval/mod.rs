@@ -98,6 +98,56 @@ impl Tally {
     }
 }
 
+/// Actor and target scores with the models (actors as `brief run` finds them, the derived
+/// target judged against the gold issue) but no stance labels and no summaries: a dev set in
+/// minutes rather than an hour.
+pub fn evaluate_no_labels(
+    pipeline: &mut Pipeline,
+    examples: &[Example],
+    progress: &mut dyn FnMut(usize, &str),
+) -> Result<EvalReport> {
+    let t0 = Instant::now();
+    let mut rep = EvalReport::default();
+    (rep.summarizer, rep.classifier) = pipeline.model_names();
+    let mut tally = Tally::default();
+    for (i, ex) in examples.iter().enumerate() {
+        progress(i + 1, &ex.id);
+        if ex.is_classifier_only() || ex.actors.as_ref().is_none_or(|a| a.is_empty()) {
+            continue;
+        }
+        let article = Article::from_text(&ex.id, &ex.article_text());
+        pipeline.set_stance_inputs(Vec::new(), ex.target.clone());
+        let found = match pipeline.actors_and_target(&article, &mut |_| {}) {
+            Ok(Some(f)) => f,
+            Ok(None) => continue,
+            Err(e) => {
+                rep.failed.push(format!("{}: {e}", ex.id));
+                continue;
+            }
+        };
+        rep.examples += 1;
+        let (actors, target, _) = found;
+        let view: Vec<Found> = actors
+            .iter()
+            .map(|a| Found {
+                name: &a.name,
+                aliases: &a.aliases,
+                kind: a.kind,
+            })
+            .collect();
+        tally.actors(&mut rep, ex, &view);
+        let judged = match &ex.issue {
+            Some(issue) if ex.target.is_none() => pipeline.same_issue(issue, &target)?,
+            _ => None,
+        };
+        tally.target(&mut rep, ex, &target, judged);
+    }
+    tally.finish(&mut rep);
+    rep.cost.total_s = t0.elapsed().as_secs_f64();
+    rep.cost.seconds_per_example = rep.cost.total_s / rep.examples.max(1) as f64;
+    Ok(rep)
+}
+
 /// Actor and target scores of the deterministic finder alone: no model is loaded, the target
 /// is the headline fallback. Seconds for a dev set, so it is the loop to tune the finder in.
 pub fn evaluate_finder(examples: &[Example], progress: &mut dyn FnMut(usize, &str)) -> EvalReport {
