@@ -6,7 +6,7 @@ use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
 use brief::fetch::{ensure_model, hub_cache_dir, is_cached, verify_model, FetchOptions};
-use brief::pipeline::{GenerationOverrides, Pipeline, PipelineOptions, Tasks};
+use brief::pipeline::{check_stance_inputs, GenerationOverrides, Pipeline, PipelineOptions, Tasks};
 use std::io::{IsTerminal, Write};
 
 pub fn dispatch(cli: Cli) -> Result<()> {
@@ -98,14 +98,19 @@ fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
 }
 
 fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> {
-    // Check the input before spending seconds on loading a model.
+    // Check the input and the arguments before spending seconds on loading a model.
     let article = Article::read(path)?;
+    let mut opts = options(g, st);
+    if tasks.stance {
+        opts.actors = check_stance_inputs(&article, &st.actors, st.target.as_deref())?;
+    }
     let mut say = notice(g.quiet);
-    let mut pipeline = Pipeline::load(&options(g, st), tasks, &mut say)?;
+    let mut pipeline = Pipeline::load(&opts, tasks, &mut say)?;
     let stream = g.format == Format::Text && std::io::stdout().is_terminal();
     let mut out = std::io::stdout();
-    let report = pipeline.run(
+    let result = pipeline.run_tasks(
         &article,
+        tasks,
         &mut |t| {
             if stream {
                 let _ = out.write_all(t.as_bytes());
@@ -113,7 +118,24 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
             }
         },
         &mut say,
-    )?;
+    );
+    match result {
+        Ok(report) => print_report(g, tasks, stream, &report),
+        // What succeeded is shown before the error of what did not.
+        Err(brief::BriefError::Partial { report, error }) => {
+            print_report(g, tasks, stream, &report)?;
+            Err(brief::BriefError::Partial { report, error }.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_report(
+    g: &GlobalArgs,
+    tasks: Tasks,
+    stream: bool,
+    report: &brief::report::Report,
+) -> Result<()> {
     match g.format {
         Format::Json => println!("{}", report.to_json()),
         Format::Text | Format::Markdown => {
@@ -169,30 +191,15 @@ fn eval(
         eval_models(g, &examples, no_labels)?
     };
     report.bad_lines = bad;
+    // The baseline is saved before anything is printed: a reader that goes away early
+    // (`| head`) must not cost the run's result.
+    if let Some(p) = save {
+        save_baseline((s, c), &report, &files, tolerance, p)?;
+    }
     match g.format {
         Format::Json => println!("{}", report.to_json()),
         Format::Markdown => print!("{}", report.render(true)),
         Format::Text => print!("{}", report.render(false)),
-    }
-    if let Some(p) = save {
-        Baseline {
-            tolerance,
-            tolerances: Default::default(),
-            metrics: report.key_metrics(),
-            note: format!(
-                "summarizer {}, classifier {}, {} examples from {}",
-                s.unwrap_or_default(),
-                c.unwrap_or_default(),
-                report.examples,
-                files
-                    .iter()
-                    .map(|f| f.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-        .save(p)?;
-        eprintln!("brief: baseline saved to {}", p.display());
     }
     if let Some(b) = base {
         let reg = b.regressions(&report);
@@ -220,8 +227,8 @@ fn eval_models(
     let tasks = Tasks {
         summarize: !no_labels
             && examples
-            .iter()
-            .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
+                .iter()
+                .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
         stance: examples
             .iter()
             .any(|e| e.actors.as_ref().is_some_and(|a| !a.is_empty())),
@@ -257,6 +264,34 @@ fn eval_models(
     };
     bar.finish_and_clear();
     Ok((report, pipeline.model_names()))
+}
+
+fn save_baseline(
+    (s, c): ModelNames,
+    report: &brief::eval::EvalReport,
+    files: &[std::path::PathBuf],
+    tolerance: f64,
+    path: &std::path::Path,
+) -> Result<()> {
+    let files = files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    brief::eval::Baseline {
+        tolerance,
+        tolerances: Default::default(),
+        metrics: report.key_metrics(),
+        note: format!(
+            "summarizer {}, classifier {}, {} examples from {files}",
+            s.unwrap_or_default(),
+            c.unwrap_or_default(),
+            report.examples,
+        ),
+    }
+    .save(path)?;
+    eprintln!("brief: baseline saved to {}", path.display());
+    Ok(())
 }
 
 fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
@@ -363,9 +398,7 @@ fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
                 }
             }
             if bad > 0 {
-                anyhow::bail!(
-                    "{bad} model(s) failed verification and were removed; pull them again"
-                );
+                anyhow::bail!("{bad} model(s) failed verification (see above)");
             }
             Ok(())
         }

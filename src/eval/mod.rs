@@ -126,7 +126,7 @@ pub fn evaluate_no_labels(
             }
         };
         rep.examples += 1;
-        let (actors, target, _) = found;
+        let (actors, target) = (found.actors, found.target);
         let view: Vec<Found> = actors
             .iter()
             .map(|a| Found {
@@ -217,6 +217,11 @@ pub fn evaluate(
         pipeline.set_stance_inputs(actors, ex.target.clone());
         let report = match pipeline.run_tasks(&article, tasks, &mut |_| {}, &mut |_| {}) {
             Ok(r) => r,
+            // The summary is still scored when stance failed after it.
+            Err(crate::error::BriefError::Partial { report, error }) => {
+                rep.failed.push(format!("{}: {error}", ex.id));
+                *report
+            }
             Err(e) => {
                 rep.failed.push(format!("{}: {e}", ex.id));
                 progress(i + 1, &ex.id);

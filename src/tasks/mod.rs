@@ -3,6 +3,7 @@
 pub mod actors;
 mod agency;
 pub mod evidence;
+pub mod fit;
 pub mod gazetteer;
 mod kinds;
 mod lexicon;
