@@ -15,6 +15,26 @@ pub struct Found<'a> {
     pub kind: ActorKind,
 }
 
+impl<'a> Found<'a> {
+    /// A found actor as the finder returns it.
+    pub fn of(a: &'a crate::tasks::actors::Actor) -> Self {
+        Self {
+            name: &a.name,
+            aliases: &a.aliases,
+            kind: a.kind,
+        }
+    }
+
+    /// A found actor as a report lists it.
+    pub fn of_report(a: &'a crate::report::ActorReport) -> Self {
+        Self {
+            name: &a.name,
+            aliases: &a.aliases,
+            kind: a.kind,
+        }
+    }
+}
+
 /// Counts and named misses for one article (or summed over many).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActorScore {

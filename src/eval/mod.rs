@@ -13,6 +13,7 @@ pub use report::{Baseline, EvalReport};
 use crate::article::Article;
 use crate::error::Result;
 use crate::pipeline::{Pipeline, Tasks};
+use crate::tasks::actors::Actor;
 use crate::tasks::stance::Stance;
 use actors::{same_actor, score_actors, ActorScore, Found};
 use dataset::Example;
@@ -98,17 +99,19 @@ impl Tally {
     }
 }
 
-/// Actor and target scores with the models (actors as `brief run` finds them, the derived
-/// target judged against the gold issue) but no stance labels and no summaries: a dev set in
-/// minutes rather than an hour.
-pub fn evaluate_no_labels(
-    pipeline: &mut Pipeline,
+/// What one article's actors-and-target pass returns: the actors, the target, and how sure
+/// the model is that the target is the gold issue (when it could judge).
+type ActorsTarget = (Vec<Actor>, String, Option<f32>);
+
+/// Scores actors and target of every article example with `find` (no stance labels, no
+/// summaries); `find` returns None to skip an example.
+fn evaluate_actors(
     examples: &[Example],
     progress: &mut dyn FnMut(usize, &str),
-) -> Result<EvalReport> {
+    find: &mut dyn FnMut(&Example, &Article) -> Result<Option<ActorsTarget>>,
+) -> EvalReport {
     let t0 = Instant::now();
     let mut rep = EvalReport::default();
-    (rep.summarizer, rep.classifier) = pipeline.model_names();
     let mut tally = Tally::default();
     for (i, ex) in examples.iter().enumerate() {
         progress(i + 1, &ex.id);
@@ -116,8 +119,7 @@ pub fn evaluate_no_labels(
             continue;
         }
         let article = Article::from_text(&ex.id, &ex.article_text());
-        pipeline.set_stance_inputs(Vec::new(), ex.target.clone());
-        let found = match pipeline.actors_and_target(&article, &mut |_| {}) {
+        let (actors, target, judged) = match find(ex, &article) {
             Ok(Some(f)) => f,
             Ok(None) => continue,
             Err(e) => {
@@ -126,58 +128,51 @@ pub fn evaluate_no_labels(
             }
         };
         rep.examples += 1;
-        let (actors, target) = (found.actors, found.target);
-        let view: Vec<Found> = actors
-            .iter()
-            .map(|a| Found {
-                name: &a.name,
-                aliases: &a.aliases,
-                kind: a.kind,
-            })
-            .collect();
+        let view: Vec<Found> = actors.iter().map(Found::of).collect();
         tally.actors(&mut rep, ex, &view);
-        let judged = match &ex.issue {
-            Some(issue) if ex.target.is_none() => pipeline.same_issue(issue, &target)?,
-            _ => None,
-        };
         tally.target(&mut rep, ex, &target, judged);
     }
     tally.finish(&mut rep);
     rep.cost.total_s = t0.elapsed().as_secs_f64();
     rep.cost.seconds_per_example = rep.cost.total_s / rep.examples.max(1) as f64;
+    rep
+}
+
+/// Actor and target scores with the models (actors as `brief run` finds them, the derived
+/// target judged against the gold issue) but no stance labels and no summaries: a dev set in
+/// minutes rather than an hour.
+pub fn evaluate_no_labels(
+    pipeline: &mut Pipeline,
+    examples: &[Example],
+    progress: &mut dyn FnMut(usize, &str),
+) -> Result<EvalReport> {
+    let names = pipeline.model_names();
+    let mut rep = evaluate_actors(examples, progress, &mut |ex, article| {
+        pipeline.set_stance_inputs(Vec::new(), ex.target.clone());
+        let Some(found) = pipeline.actors_and_target(article, &mut |_| {})? else {
+            return Ok(None);
+        };
+        let judged = match &ex.issue {
+            Some(issue) if ex.target.is_none() => pipeline.same_issue(issue, &found.target)?,
+            _ => None,
+        };
+        Ok(Some((found.actors, found.target, judged)))
+    });
+    (rep.summarizer, rep.classifier) = names;
     Ok(rep)
 }
 
 /// Actor and target scores of the deterministic finder alone: no model is loaded, the target
 /// is the headline fallback. Seconds for a dev set, so it is the loop to tune the finder in.
 pub fn evaluate_finder(examples: &[Example], progress: &mut dyn FnMut(usize, &str)) -> EvalReport {
-    let t0 = Instant::now();
-    let mut rep = EvalReport::default();
-    let mut tally = Tally::default();
-    for (i, ex) in examples.iter().enumerate() {
-        progress(i + 1, &ex.id);
-        if ex.is_classifier_only() || ex.actors.as_ref().is_none_or(|a| a.is_empty()) {
-            continue;
-        }
-        rep.examples += 1;
-        let article = Article::from_text(&ex.id, &ex.article_text());
-        let found = crate::tasks::actors::find_candidates(&article);
-        let view: Vec<Found> = found
-            .iter()
-            .map(|a| Found {
-                name: &a.name,
-                aliases: &a.aliases,
-                kind: a.kind,
-            })
-            .collect();
-        tally.actors(&mut rep, ex, &view);
-        let target = crate::tasks::target::headline(&article);
-        tally.target(&mut rep, ex, &target, None);
-    }
-    tally.finish(&mut rep);
-    rep.cost.total_s = t0.elapsed().as_secs_f64();
-    rep.cost.seconds_per_example = rep.cost.total_s / rep.examples.max(1) as f64;
-    rep
+    evaluate_actors(examples, progress, &mut |_, article| {
+        let actors = crate::tasks::actors::find_candidates(article);
+        Ok(Some((
+            actors,
+            crate::tasks::target::headline(article),
+            None,
+        )))
+    })
 }
 
 /// Runs every example; `progress` is told after each one (for a progress bar).
@@ -248,14 +243,7 @@ pub fn evaluate(
         }
         if let Some(predicted) = &report.actors {
             if !classifier_only {
-                let view: Vec<Found> = predicted
-                    .iter()
-                    .map(|a| Found {
-                        name: &a.name,
-                        aliases: &a.aliases,
-                        kind: a.kind,
-                    })
-                    .collect();
+                let view: Vec<Found> = predicted.iter().map(Found::of_report).collect();
                 tally.actors(&mut rep, ex, &view);
                 if let Some(t) = &report.target {
                     let judged = match &ex.issue {
