@@ -60,14 +60,16 @@ pub fn is_grounded(phrase: &str, article: &Article) -> bool {
 }
 
 /// Whether a phrase can be a target: a proposition with at least two content words, not a
-/// topic word nor a pair of names ("Coelho and Costa working together" says who, not what).
+/// topic word, a question, nor a pair of names ("Coelho and Costa working together" says who, not what).
 pub fn is_proposition(phrase: &str) -> bool {
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let cap = |w: &&str| w.starts_with(char::is_uppercase);
     let and = words.iter().position(|w| *w == "and" || *w == "&");
     let pair_of_names = and
         .is_some_and(|i| i > 0 && words[..i].iter().all(cap) && words.get(i + 1).is_some_and(cap));
-    content_stems(phrase).len() >= 2 && !pair_of_names
+    // A question ("Who will be the new ECB president?") is not a position one can take.
+    let question = phrase.trim_end().ends_with('?');
+    content_stems(phrase).len() >= 2 && !pair_of_names && !question
 }
 
 /// Cleans a model's answer into one phrase: first line, no quotes, labels or final period.
@@ -149,6 +151,7 @@ mod tests {
         // The example of a bad target, and good ones from the dev set.
         assert!(!is_proposition("Coelho and Costa working together"));
         assert!(!is_proposition("immigration"));
+        assert!(!is_proposition("Who will be the new ECB president?"));
         assert!(is_proposition(
             "Passos Coelho forms Portugal's next government"
         ));
