@@ -1,7 +1,7 @@
 //! What each command does, in terms of the library.
 
 use crate::cli::StanceArgs;
-use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand};
+use crate::cli::{BatchCommand, Cli, Command, Format, GlobalArgs, ModelsCommand};
 use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
@@ -43,6 +43,14 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             stance,
         ),
         Command::Models(m) => models(g, m),
+        Command::Batch { merge, args } => match merge {
+            Some(BatchCommand::Merge {
+                outputs,
+                inputs,
+                out,
+            }) => crate::batch_cmd::merge(g, outputs, inputs, out),
+            None => crate::batch_cmd::batch(g, args, options(g, &args.stance)),
+        },
         Command::Eval {
             files,
             limit,
@@ -63,7 +71,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     }
 }
 
-fn notice(quiet: bool) -> impl FnMut(&str) {
+pub fn notice(quiet: bool) -> impl FnMut(&str) {
     move |s: &str| {
         if !quiet {
             eprintln!("brief: {s}");
@@ -71,7 +79,7 @@ fn notice(quiet: bool) -> impl FnMut(&str) {
     }
 }
 
-fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
+pub fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
     let a = &g.generation;
     PipelineOptions {
         defaults: g.config.clone(),
