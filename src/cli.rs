@@ -171,6 +171,14 @@ pub enum Command {
         /// the baseline before `--baseline` calls it a regression. A number ≥ 0.
         #[arg(long, default_value_t = 0.03, value_name = "X", value_parser = non_negative_number)]
         tolerance: f64,
+        /// Score only the deterministic actor finder and the headline target: no model is
+        /// loaded, seconds for a dev set (e.g. evals/frank-actors/tune.jsonl).
+        #[arg(long)]
+        finder_only: bool,
+        /// Score the actors and the derived target with the models, but label no stances and
+        /// write no summaries (minutes instead of an hour for a dev set).
+        #[arg(long, conflicts_with = "finder_only")]
+        no_labels: bool,
     },
     /// Serve brief over HTTP with the models loaded once: a web page at / (paste or drop an
     /// article, see the report), and an API. Localhost only unless an API key is set.

@@ -58,6 +58,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             baseline,
             save_baseline,
             tolerance,
+            finder_only,
+            no_labels,
         } => eval(
             g,
             files,
@@ -65,6 +67,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             baseline.as_deref(),
             save_baseline.as_deref(),
             *tolerance,
+            (*finder_only, *no_labels),
         ),
     }
 }
@@ -183,8 +186,9 @@ fn eval(
     baseline: Option<&std::path::Path>,
     save: Option<&std::path::Path>,
     tolerance: f64,
+    (finder_only, no_labels): (bool, bool),
 ) -> Result<()> {
-    use brief::eval::{dataset, evaluate, Baseline};
+    use brief::eval::{dataset, evaluate_finder, Baseline};
     let files = if files.is_empty() {
         vec![std::path::PathBuf::from("evals")]
     } else {
@@ -212,10 +216,51 @@ fn eval(
             b.file, b.line, b.error
         );
     }
+    let (mut report, (s, c)) = if finder_only {
+        (evaluate_finder(&examples, &mut |_, _| {}), (None, None))
+    } else {
+        eval_models(g, &examples, no_labels)?
+    };
+    report.bad_lines = bad;
+    // The baseline is saved before anything is printed: a reader that goes away early
+    // (`| head`) must not cost the run's result.
+    if let Some(p) = save {
+        save_baseline((s, c), &report, &files, tolerance, p)?;
+    }
+    match g.format {
+        Format::Json => println!("{}", report.to_json()),
+        Format::Markdown => print!("{}", report.render(true)),
+        Format::Html => print!("{}", brief::render::eval_html(&report)?),
+        Format::Text => print!("{}", report.render(false)),
+    }
+    if let Some(b) = base {
+        let reg = b.regressions(&report);
+        if !reg.is_empty() {
+            anyhow::bail!(
+                "{} regression(s) against the baseline: {}",
+                reg.len(),
+                reg.join("; ")
+            );
+        }
+        eprintln!("brief: no regression against the baseline");
+    }
+    Ok(())
+}
+
+/// Config names of the summarizer and classifier an eval ran with.
+type ModelNames = (Option<String>, Option<String>);
+
+/// Loads the models the examples need and runs them; the report and the model names.
+fn eval_models(
+    g: &GlobalArgs,
+    examples: &[brief::eval::dataset::Example],
+    no_labels: bool,
+) -> Result<(brief::eval::EvalReport, ModelNames)> {
     let tasks = Tasks {
-        summarize: examples
-            .iter()
-            .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
+        summarize: !no_labels
+            && examples
+                .iter()
+                .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
         stance: examples
             .iter()
             .any(|e| e.actors.as_ref().is_some_and(|a| !a.is_empty())),
@@ -240,45 +285,26 @@ fn eval(
     if g.quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let mut report = evaluate(&mut pipeline, &examples, &mut |i, id| {
+    let mut progress = |i: usize, id: &str| {
         bar.set_position(i as u64);
         bar.set_message(id.to_string());
-    })?;
+    };
+    let report = if no_labels {
+        brief::eval::evaluate_no_labels(&mut pipeline, examples, &mut progress)?
+    } else {
+        brief::eval::evaluate(&mut pipeline, examples, &mut progress)?
+    };
     bar.finish_and_clear();
-    report.bad_lines = bad;
-    // The baseline is saved before anything is printed: a reader that goes away early
-    // (`| head`) must not cost the run's result.
-    if let Some(p) = save {
-        save_baseline(&pipeline, &report, &files, tolerance, p)?;
-    }
-    match g.format {
-        Format::Json => println!("{}", report.to_json()),
-        Format::Markdown => print!("{}", report.render(true)),
-        Format::Html => print!("{}", brief::render::eval_html(&report)?),
-        Format::Text => print!("{}", report.render(false)),
-    }
-    if let Some(b) = base {
-        let reg = b.regressions(&report);
-        if !reg.is_empty() {
-            anyhow::bail!(
-                "{} regression(s) against the baseline: {}",
-                reg.len(),
-                reg.join("; ")
-            );
-        }
-        eprintln!("brief: no regression against the baseline");
-    }
-    Ok(())
+    Ok((report, pipeline.model_names()))
 }
 
 fn save_baseline(
-    pipeline: &Pipeline,
+    (s, c): ModelNames,
     report: &brief::eval::EvalReport,
     files: &[std::path::PathBuf],
     tolerance: f64,
     path: &std::path::Path,
 ) -> Result<()> {
-    let (s, c) = pipeline.model_names();
     let files = files
         .iter()
         .map(|f| f.display().to_string())

@@ -156,6 +156,15 @@ struct Classifier {
     stance: Box<dyn StanceClassifier>,
 }
 
+/// What stance is labelled about in one article: who, toward what, and the article as the
+/// classifier's prompts show it (shortened when it is too long for the model).
+pub struct StanceInputs {
+    pub actors: Vec<Actor>,
+    pub target: String,
+    pub source: TargetSource,
+    pub view: Article,
+}
+
 /// Loaded models, ready for many articles.
 pub struct Pipeline {
     summarizer: Option<(ModelConfig, SharedGenerator)>,
@@ -281,6 +290,20 @@ impl Pipeline {
         )
     }
 
+    /// How sure the classifier's model is that `a` and `b` state the same issue (its
+    /// `[prompts.same_issue]` question, scored); None when it has no such model or prompt.
+    pub fn same_issue(&mut self, a: &str, b: &str) -> Result<Option<f32>> {
+        let Some(c) = self.classifier.as_ref() else {
+            return Ok(None);
+        };
+        match (&c.cfg.prompts.same_issue, &c.model) {
+            (Some(p), Some(m)) => {
+                crate::tasks::target::same_issue(m.borrow_mut().as_mut(), p, a, b).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Sets the hand-given actors and target for the next runs (empty / None: find them).
     pub fn set_stance_inputs(&mut self, actors: Vec<String>, target: Option<String>) {
         self.opts.actors = actors;
@@ -371,14 +394,16 @@ impl Pipeline {
         }
     }
 
-    fn stance(
+    /// The actors and the target stance is labelled toward (found, derived or given), without
+    /// labelling anything; None when no classifier is loaded. `brief eval --no-labels` scores
+    /// just these.
+    pub fn actors_and_target(
         &mut self,
         article: &Article,
-        report: &mut Report,
         say: &mut dyn FnMut(&str),
-    ) -> Result<()> {
+    ) -> Result<Option<StanceInputs>> {
         let Some(c) = self.classifier.as_mut() else {
-            return Ok(());
+            return Ok(None);
         };
         let view = prompt_view(c, article, say)?;
         let actors = if self.opts.actors.is_empty() {
@@ -401,6 +426,32 @@ impl Pipeline {
                 "the stance target is empty; pass --target TEXT".into(),
             ));
         }
+        Ok(Some(StanceInputs {
+            actors,
+            target,
+            source,
+            view,
+        }))
+    }
+
+    fn stance(
+        &mut self,
+        article: &Article,
+        report: &mut Report,
+        say: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        let Some(StanceInputs {
+            actors,
+            target,
+            source,
+            view,
+        }) = self.actors_and_target(article, say)?
+        else {
+            return Ok(());
+        };
+        let Some(c) = self.classifier.as_mut() else {
+            return Ok(());
+        };
         say(&format!(
             "target ({}): {target}",
             serde_json::to_value(source)

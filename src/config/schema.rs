@@ -203,6 +203,23 @@ pub struct Prompts {
     /// Asks for the central issue as one short phrase. Variables: `title`, `lead`.
     #[serde(default)]
     pub target: Option<ChatPrompt>,
+    /// A yes/no question, scored: do two phrases state the same issue? `brief eval` uses it
+    /// to judge a derived target against the gold one. Variables: `a`, `b`.
+    #[serde(default)]
+    pub same_issue: Option<YesNoPrompt>,
+}
+
+/// A question answered by scoring "yes" against "no" (never by parsing free text).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct YesNoPrompt {
+    #[serde(default)]
+    pub system: Option<String>,
+    pub user: String,
+    #[serde(default = "default_yes")]
+    pub yes: Vec<String>,
+    #[serde(default = "default_no")]
+    pub no: Vec<String>,
 }
 
 /// A system + user prompt pair (minijinja templates).

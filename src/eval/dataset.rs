@@ -3,6 +3,7 @@
 //! rest of the file.
 
 use crate::error::{BriefError, Result};
+use crate::tasks::actors::ActorKind;
 use crate::tasks::stance::Stance;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,9 @@ pub struct GoldActor {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// What sort of actor it is, when labelled: scored as kind accuracy.
+    #[serde(default)]
+    pub kind: Option<ActorKind>,
     pub stance: Stance,
 }
 
@@ -29,6 +33,10 @@ pub struct Example {
     pub reference_summary: Option<String>,
     #[serde(default)]
     pub target: Option<String>,
+    /// The gold central issue. Unlike `target` it is not given to brief: brief derives its own
+    /// target and is scored on how well it agrees with this one.
+    #[serde(default)]
+    pub issue: Option<String>,
     #[serde(default)]
     pub actors: Option<Vec<GoldActor>>,
     pub source: String,

@@ -63,6 +63,39 @@ pub fn novel_bigrams(article: &str, summary: &str) -> f64 {
     novel as f64 / total as f64
 }
 
+/// Token F1 of two short phrases (SQuAD's answer F1: lower-cased words, punctuation and the
+/// articles a / an / the dropped, overlap counted with multiplicity).
+pub fn token_f1(gold: &str, predicted: &str) -> f64 {
+    let norm = |t: &str| -> Vec<String> {
+        words(t)
+            .into_iter()
+            .filter(|w| !matches!(w.as_str(), "a" | "an" | "the"))
+            .collect()
+    };
+    let (g, mut p) = (norm(gold), norm(predicted));
+    if g.is_empty() || p.is_empty() {
+        return if g.is_empty() && p.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    let n_p = p.len();
+    let mut common = 0usize;
+    for w in &g {
+        if let Some(i) = p.iter().position(|x| x == w) {
+            p.swap_remove(i);
+            common += 1;
+        }
+    }
+    if common == 0 {
+        return 0.0;
+    }
+    let precision = common as f64 / n_p as f64;
+    let recall = common as f64 / g.len() as f64;
+    2.0 * precision * recall / (precision + recall)
+}
+
 /// Summary length over article length, in words.
 pub fn length_ratio(article: &str, summary: &str) -> f64 {
     let a = words(article).len().max(1);
@@ -194,6 +227,20 @@ mod tests {
         assert_eq!(m.favor.f1, 0.0);
         assert!((m.neutral.f1 - 0.8).abs() < 1e-12);
         assert_eq!(stance_metrics(&[]).accuracy, 0.0);
+    }
+
+    #[test]
+    fn token_f1_like_squad() {
+        // gold: passos coelho forms portugal s next government (7); predicted: coelho and
+        // costa working together (5); common: coelho → P 1/5, R 1/7.
+        let f = token_f1(
+            "Passos Coelho forms Portugal's next government",
+            "Coelho and Costa working together",
+        );
+        assert!((f - 2.0 * (0.2 * (1.0 / 7.0)) / (0.2 + 1.0 / 7.0)).abs() < 1e-12);
+        assert_eq!(token_f1("the coup", "The coup."), 1.0);
+        assert_eq!(token_f1("a", ""), 1.0);
+        assert_eq!(token_f1("coup", "election"), 0.0);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! `brief eval`: runs the same pipeline as `brief run` over labelled examples and reports how
 //! far to trust it — ROUGE and copying for summaries, accuracy / macro-F1 / F_avg and the
-//! confusion matrix for stance, actor precision and recall, cost, and the worst examples.
+//! confusion matrix for stance, actor precision / recall / kinds / duplicates / non-actors,
+//! agreement of the derived target with the gold issue, cost, and the worst examples.
 
+pub mod actors;
 pub mod dataset;
 pub mod metrics;
 mod report;
@@ -11,21 +13,166 @@ pub use report::{Baseline, EvalReport};
 use crate::article::Article;
 use crate::error::Result;
 use crate::pipeline::{Pipeline, Tasks};
+use crate::tasks::actors::Actor;
 use crate::tasks::stance::Stance;
-use dataset::{Example, GoldActor};
-use metrics::{length_ratio, novel_bigrams, rouge, stance_metrics};
-use report::{ActorMetrics, Cost, SummaryMetrics, Worst};
+use actors::{same_actor, score_actors, ActorScore, Found};
+use dataset::Example;
+use metrics::{length_ratio, novel_bigrams, rouge, stance_metrics, token_f1};
+use report::{ActorMetrics, Cost, SummaryMetrics, TargetMetrics, Worst};
 use std::time::Instant;
 
-/// Whether a gold actor and a predicted one are the same (any name or alias, case-insensitive).
-fn same_actor(gold: &GoldActor, name: &str, aliases: &[String]) -> bool {
-    let g: Vec<String> = std::iter::once(&gold.name)
-        .chain(&gold.aliases)
-        .map(|s| s.to_lowercase())
-        .collect();
-    std::iter::once(name)
-        .chain(aliases.iter().map(String::as_str))
-        .any(|p| g.contains(&p.to_lowercase()))
+/// Running totals of the actor and target scores over examples.
+#[derive(Default)]
+struct Tally {
+    actors: ActorScore,
+    target_f1: Vec<f64>,
+    /// P(same issue) per example, where the model could judge.
+    target_judged: Vec<f32>,
+}
+
+impl Tally {
+    /// Scores one article's found actors, listing its misses in the report.
+    fn actors(&mut self, rep: &mut EvalReport, ex: &Example, found: &[Found]) {
+        let gold = ex.actors.as_deref().unwrap_or_default();
+        let s = score_actors(gold, found);
+        self.actors.add(&s);
+        for g in gold {
+            if !found.iter().any(|f| same_actor(g, f.name, f.aliases)) {
+                rep.missed_actors.push(format!("{}: {}", ex.id, g.name));
+            }
+        }
+        if !s.misses.is_empty() {
+            rep.actor_misses
+                .push(format!("{}: {}", ex.id, s.misses.join("; ")));
+        }
+    }
+
+    /// Scores a derived target against the example's gold issue (when it has one).
+    fn target(&mut self, rep: &mut EvalReport, ex: &Example, derived: &str, judged: Option<f32>) {
+        let Some(issue) = ex.issue.as_deref().filter(|_| ex.target.is_none()) else {
+            return;
+        };
+        let f1 = token_f1(issue, derived);
+        self.target_f1.push(f1);
+        self.target_judged.extend(judged);
+        if f1 < 0.5 {
+            rep.worst.push(Worst {
+                id: ex.id.clone(),
+                what: format!(
+                    "target (token F1 {f1:.2}{})",
+                    judged.map_or(String::new(), |p| format!(", judged same issue {p:.2}"))
+                ),
+                expected: issue.to_string(),
+                got: derived.to_string(),
+            });
+        }
+    }
+
+    fn finish(self, rep: &mut EvalReport) {
+        let a = self.actors;
+        if a.gold > 0 {
+            rep.actors = Some(ActorMetrics {
+                precision: a.matched_predicted as f64 / a.predicted.max(1) as f64,
+                recall: a.matched_gold as f64 / a.gold as f64,
+                kind_accuracy: (a.kind_checked > 0)
+                    .then(|| a.kind_correct as f64 / a.kind_checked as f64),
+                duplicates: a.duplicates,
+                non_actors: a.non_actors,
+                gold: a.gold,
+                predicted: a.predicted,
+                matched_gold: a.matched_gold,
+                matched_predicted: a.matched_predicted,
+            });
+        }
+        if !self.target_f1.is_empty() {
+            let n = self.target_f1.len();
+            let judged = self.target_judged.len();
+            rep.target = Some(TargetMetrics {
+                n,
+                token_f1: self.target_f1.iter().sum::<f64>() / n as f64,
+                judged,
+                agreement: (judged > 0).then(|| {
+                    self.target_judged.iter().filter(|p| **p >= 0.5).count() as f64 / judged as f64
+                }),
+            });
+        }
+    }
+}
+
+/// What one article's actors-and-target pass returns: the actors, the target, and how sure
+/// the model is that the target is the gold issue (when it could judge).
+type ActorsTarget = (Vec<Actor>, String, Option<f32>);
+
+/// Scores actors and target of every article example with `find` (no stance labels, no
+/// summaries); `find` returns None to skip an example.
+fn evaluate_actors(
+    examples: &[Example],
+    progress: &mut dyn FnMut(usize, &str),
+    find: &mut dyn FnMut(&Example, &Article) -> Result<Option<ActorsTarget>>,
+) -> EvalReport {
+    let t0 = Instant::now();
+    let mut rep = EvalReport::default();
+    let mut tally = Tally::default();
+    for (i, ex) in examples.iter().enumerate() {
+        progress(i + 1, &ex.id);
+        if ex.is_classifier_only() || ex.actors.as_ref().is_none_or(|a| a.is_empty()) {
+            continue;
+        }
+        let article = Article::from_text(&ex.id, &ex.article_text());
+        let (actors, target, judged) = match find(ex, &article) {
+            Ok(Some(f)) => f,
+            Ok(None) => continue,
+            Err(e) => {
+                rep.failed.push(format!("{}: {e}", ex.id));
+                continue;
+            }
+        };
+        rep.examples += 1;
+        let view: Vec<Found> = actors.iter().map(Found::of).collect();
+        tally.actors(&mut rep, ex, &view);
+        tally.target(&mut rep, ex, &target, judged);
+    }
+    tally.finish(&mut rep);
+    rep.cost.total_s = t0.elapsed().as_secs_f64();
+    rep.cost.seconds_per_example = rep.cost.total_s / rep.examples.max(1) as f64;
+    rep
+}
+
+/// Actor and target scores with the models (actors as `brief run` finds them, the derived
+/// target judged against the gold issue) but no stance labels and no summaries: a dev set in
+/// minutes rather than an hour.
+pub fn evaluate_no_labels(
+    pipeline: &mut Pipeline,
+    examples: &[Example],
+    progress: &mut dyn FnMut(usize, &str),
+) -> Result<EvalReport> {
+    let names = pipeline.model_names();
+    let mut rep = evaluate_actors(examples, progress, &mut |ex, article| {
+        pipeline.set_stance_inputs(Vec::new(), ex.target.clone());
+        let Some(found) = pipeline.actors_and_target(article, &mut |_| {})? else {
+            return Ok(None);
+        };
+        let judged = match &ex.issue {
+            Some(issue) if ex.target.is_none() => pipeline.same_issue(issue, &found.target)?,
+            _ => None,
+        };
+        Ok(Some((found.actors, found.target, judged)))
+    });
+    (rep.summarizer, rep.classifier) = names;
+    Ok(rep)
+}
+
+/// Actor and target scores of the deterministic finder alone: no model is loaded, the target
+/// is the headline fallback. Seconds for a dev set, so it is the loop to tune the finder in.
+pub fn evaluate_finder(examples: &[Example], progress: &mut dyn FnMut(usize, &str)) -> EvalReport {
+    evaluate_actors(examples, progress, &mut |_, article| {
+        let actors = crate::tasks::actors::find_candidates(article);
+        Ok(Some((
+            actors,
+            crate::tasks::target::headline(article),
+            None,
+        )))
+    })
 }
 
 /// Runs every example; `progress` is told after each one (for a progress bar).
@@ -39,7 +186,7 @@ pub fn evaluate(
     (rep.summarizer, rep.classifier) = pipeline.model_names();
     let (mut rouges, mut ratios, mut novels) = (Vec::new(), Vec::new(), Vec::new());
     let mut pairs: Vec<(Stance, Stance)> = Vec::new();
-    let mut actor_counts = ActorMetrics::default();
+    let mut tally = Tally::default();
     let (mut gen_tokens, mut gen_s) = (0usize, 0f64);
     let mut worst_rouge: Vec<(f64, Worst)> = Vec::new();
 
@@ -96,12 +243,15 @@ pub fn evaluate(
         }
         if let Some(predicted) = &report.actors {
             if !classifier_only {
-                actor_counts.gold += gold.len();
-                actor_counts.predicted += predicted.len();
-                actor_counts.matched_predicted += predicted
-                    .iter()
-                    .filter(|p| gold.iter().any(|g| same_actor(g, &p.name, &p.aliases)))
-                    .count();
+                let view: Vec<Found> = predicted.iter().map(Found::of_report).collect();
+                tally.actors(&mut rep, ex, &view);
+                if let Some(t) = &report.target {
+                    let judged = match &ex.issue {
+                        Some(issue) if ex.target.is_none() => pipeline.same_issue(issue, t)?,
+                        _ => None,
+                    };
+                    tally.target(&mut rep, ex, t, judged);
+                }
             }
             for g in &gold {
                 match predicted
@@ -109,9 +259,6 @@ pub fn evaluate(
                     .find(|p| same_actor(g, &p.name, &p.aliases))
                 {
                     Some(p) => {
-                        if !classifier_only {
-                            actor_counts.matched_gold += 1;
-                        }
                         pairs.push((g.stance, p.stance));
                         if p.stance != g.stance && rep.worst.len() < 10 {
                             rep.worst.push(Worst {
@@ -126,7 +273,10 @@ pub fn evaluate(
                             });
                         }
                     }
-                    None => rep.missed_actors.push(format!("{}: {}", ex.id, g.name)),
+                    None if classifier_only => {
+                        rep.missed_actors.push(format!("{}: {}", ex.id, g.name))
+                    }
+                    None => {}
                 }
             }
         }
@@ -149,12 +299,7 @@ pub fn evaluate(
     if !pairs.is_empty() {
         rep.stance = Some(stance_metrics(&pairs));
     }
-    if actor_counts.gold > 0 {
-        actor_counts.precision =
-            actor_counts.matched_predicted as f64 / actor_counts.predicted.max(1) as f64;
-        actor_counts.recall = actor_counts.matched_gold as f64 / actor_counts.gold as f64;
-        rep.actors = Some(actor_counts);
-    }
+    tally.finish(&mut rep);
     worst_rouge.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut worst: Vec<Worst> = worst_rouge.into_iter().take(3).map(|w| w.1).collect();
     worst.append(&mut rep.worst);

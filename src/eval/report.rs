@@ -25,10 +25,29 @@ pub struct SummaryMetrics {
 pub struct ActorMetrics {
     pub precision: f64,
     pub recall: f64,
+    /// Share of matched actors whose kind is the gold kind (None: no gold kinds).
+    pub kind_accuracy: Option<f64>,
+    /// Found actors matching a gold actor another found actor already matched.
+    pub duplicates: usize,
+    /// Found actors matching no gold actor.
+    pub non_actors: usize,
     pub gold: usize,
     pub predicted: usize,
     pub matched_gold: usize,
     pub matched_predicted: usize,
+}
+
+/// The derived target against the gold issue.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TargetMetrics {
+    /// Examples with a gold issue and no given target.
+    pub n: usize,
+    /// Mean token F1 of derived target and gold issue.
+    pub token_f1: f64,
+    /// Examples the classifier's model judged (it needs `[prompts.same_issue]`).
+    pub judged: usize,
+    /// Share of judged examples where the model says the two state the same issue.
+    pub agreement: Option<f64>,
 }
 
 /// Cost of the run.
@@ -63,8 +82,11 @@ pub struct EvalReport {
     pub summaries: Option<SummaryMetrics>,
     pub stance: Option<StanceMetrics>,
     pub actors: Option<ActorMetrics>,
+    pub target: Option<TargetMetrics>,
     /// Gold actors the pipeline did not find.
     pub missed_actors: Vec<String>,
+    /// Per article: missed actors, non-actors, duplicates and wrong kinds.
+    pub actor_misses: Vec<String>,
     pub cost: Cost,
     pub worst: Vec<Worst>,
     #[serde(skip)]
@@ -88,6 +110,15 @@ impl EvalReport {
         if let Some(a) = &self.actors {
             m.insert("actors.precision".into(), a.precision);
             m.insert("actors.recall".into(), a.recall);
+            if let Some(k) = a.kind_accuracy {
+                m.insert("actors.kind_accuracy".into(), k);
+            }
+        }
+        if let Some(t) = &self.target {
+            m.insert("target.token_f1".into(), t.token_f1);
+            if let Some(a) = t.agreement {
+                m.insert("target.agreement".into(), a);
+            }
         }
         m
     }
@@ -235,21 +266,25 @@ impl EvalReport {
         }
         if let Some(a) = &self.actors {
             h(&mut o, "Actors");
-            row(
-                &mut o,
-                &[
-                    "precision".into(),
-                    "recall".into(),
-                    "gold".into(),
-                    "found".into(),
-                ],
-            );
-            sep(&mut o, 4);
+            let head = [
+                "precision",
+                "recall",
+                "kinds",
+                "dupl.",
+                "non-actors",
+                "gold",
+                "found",
+            ];
+            row(&mut o, &head.map(String::from));
+            sep(&mut o, head.len());
             row(
                 &mut o,
                 &[
                     f(a.precision),
                     f(a.recall),
+                    a.kind_accuracy.map_or("-".into(), f),
+                    a.duplicates.to_string(),
+                    a.non_actors.to_string(),
                     a.gold.to_string(),
                     a.predicted.to_string(),
                 ],
@@ -258,8 +293,20 @@ impl EvalReport {
                 o.push_str(&format!("  missed: {}\n", self.missed_actors.join("; ")));
             }
         }
-        if !self.worst.is_empty() {
+        if let Some(t) = &self.target {
+            h(&mut o, &format!("Target vs gold issue ({})", t.n));
+            row(&mut o, &["token F1".into(), "same issue".into()]);
+            sep(&mut o, 2);
+            let agree = t
+                .agreement
+                .map_or("-".into(), |a| format!("{} ({} judged)", f(a), t.judged));
+            row(&mut o, &[f(t.token_f1), agree]);
+        }
+        if !self.worst.is_empty() || !self.actor_misses.is_empty() {
             h(&mut o, "Worst examples");
+            for m in &self.actor_misses {
+                o.push_str(&format!("- actors of {m}\n"));
+            }
             for w in &self.worst {
                 o.push_str(&format!(
                     "- {} — {}\n    expected: {}\n    got:      {}\n",

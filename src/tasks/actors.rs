@@ -1,9 +1,11 @@
 //! Actors: who in the article could hold a stance. A deterministic finder (gazetteer, acronyms
-//! with their expansions, person names with titles and surnames) proposes candidates; a model
-//! may add more and merge aliases; every actor must be grounded — mentioned in the text, with
-//! offsets — or it is dropped. News outlets quoted as sources and the byline are not actors.
+//! with their expansions, then `named`: people, organizations and groups that act) proposes
+//! candidates; a model may confirm them (`check`) or add more (`proposals`); every actor must
+//! be grounded — mentioned in the text, with offsets — or it is dropped. News outlets quoted as
+//! sources, the byline, places, venues and events are not actors.
 
-use super::gazetteer::{KNOWN, NEWS_SOURCES, NOT_NAME_WORDS, TITLES};
+use super::gazetteer::KNOWN;
+pub use super::proposals::{merge_proposals, parse_proposals, Proposed};
 use crate::article::Article;
 use crate::error::{BriefError, Result};
 use regex::Regex;
@@ -52,14 +54,29 @@ pub struct Actor {
     pub aliases: Vec<String>,
     #[serde(skip)]
     pub mentions: Vec<Mention>,
+    /// Found as one plain capitalized word (weakest evidence; a model check may drop it).
+    #[serde(skip)]
+    pub plain: bool,
 }
 
 impl Actor {
-    fn first(&self) -> usize {
+    /// An actor with no mentions yet.
+    pub fn new(name: &str, kind: ActorKind) -> Self {
+        Self {
+            name: name.to_string(),
+            kind,
+            aliases: Vec::new(),
+            mentions: Vec::new(),
+            plain: false,
+        }
+    }
+
+    pub(crate) fn first(&self) -> usize {
         self.mentions.first().map_or(usize::MAX, |m| m.start)
     }
 
-    fn add_mentions(&mut self, ms: Vec<Mention>) {
+    /// Adds mentions (overlapping ones are skipped) and rebuilds the aliases from them.
+    pub fn add_mentions(&mut self, ms: Vec<Mention>) {
         for m in ms {
             if !self
                 .mentions
@@ -80,7 +97,7 @@ impl Actor {
 }
 
 /// Byte ranges of the body that are not article content: the byline and author bio.
-fn excluded_ranges(article: &Article) -> Vec<(usize, usize)> {
+pub(crate) fn excluded_ranges(article: &Article) -> Vec<(usize, usize)> {
     let mut author: Option<String> = None;
     let mut out = Vec::new();
     for &(s, e) in &article.paragraphs {
@@ -134,7 +151,7 @@ pub fn find_all(text: &str, needle: &str, excluded: &[(usize, usize)]) -> Vec<Me
 
 /// Removes mentions that lie inside a longer mention of another alias (e.g. "US" inside
 /// "US Congress" is kept only if no longer alias covers it).
-fn drop_nested(actors: &mut Vec<Actor>) {
+pub(crate) fn drop_nested(actors: &mut Vec<Actor>) {
     let all: Vec<(usize, usize, usize)> = actors
         .iter()
         .enumerate()
@@ -154,14 +171,9 @@ fn drop_nested(actors: &mut Vec<Actor>) {
 
 fn acronym_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\(([A-Z][A-Z.&-]{1,9})\)").expect("valid regex"))
-}
-
-fn name_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+    // "(CNSP)", and mixed-case ones like "(Cas)" — those only when the initials agree.
     RE.get_or_init(|| {
-        Regex::new(r"\b[A-Z][\p{Ll}'’\-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\p{Ll}'’\-]+){0,3}")
-            .expect("valid regex")
+        Regex::new(r"\(([A-Z][A-Z.&-]{1,9}|[A-Z][a-z][A-Za-z]{1,3})\)").expect("valid regex")
     })
 }
 
@@ -205,34 +217,6 @@ fn expansion_before(text: &str, pos: usize) -> Option<(usize, String)> {
     Some((start, phrase))
 }
 
-fn kind_from_words(name: &str) -> ActorKind {
-    let has = |ws: &[&str]| ws.iter().any(|w| name.contains(w));
-    if has(&[
-        "Council",
-        "Government",
-        "Junta",
-        "Ministry",
-        "Committee",
-        "Administration",
-        "Army",
-        "Forces",
-        "Military",
-    ]) {
-        ActorKind::Government
-    } else if has(&[
-        "Community",
-        "Union",
-        "Alliance",
-        "Bloc",
-        "League",
-        "Coalition",
-    ]) {
-        ActorKind::Bloc
-    } else {
-        ActorKind::Organization
-    }
-}
-
 /// The deterministic candidates: gazetteer entries, acronym expansions and person names.
 pub fn find_candidates(article: &Article) -> Vec<Actor> {
     let text = &article.body;
@@ -247,18 +231,14 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
             .flat_map(|a| find_all(text, a, &excluded))
             .collect();
         if !ms.is_empty() {
-            let mut a = Actor {
-                name: k.name.to_string(),
-                kind: k.kind,
-                aliases: vec![],
-                mentions: vec![],
-            };
+            let mut a = Actor::new(k.name, k.kind);
             a.add_mentions(ms);
             actors.push(a);
         }
     }
 
     // 2. "Long Name (ACRONYM)": one actor, both forms aliases.
+    let mut not_actors: Vec<String> = Vec::new();
     for cap in acronym_re().captures_iter(text) {
         let (Some(whole), Some(acr)) = (cap.get(0), cap.get(1)) else {
             continue;
@@ -267,6 +247,16 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
             continue;
         };
         let acronym = acr.as_str().to_string();
+        let words: Vec<&str> = expansion.split_whitespace().collect();
+        // "Deferred Action for Childhood Arrivals (DACA)" is a policy, not an actor.
+        if super::kinds::classify(&words, false, None) == super::kinds::NameClass::NonActor {
+            not_actors.push(acr.as_str().to_string());
+            continue;
+        }
+        let mixed = acronym.chars().skip(1).any(char::is_lowercase);
+        if mixed && acronym.chars().next() != expansion.chars().next() {
+            continue;
+        }
         let mut ms = find_all(text, &expansion, &excluded);
         ms.extend(find_all(text, &acronym, &excluded));
         if let Some(a) = actors
@@ -275,209 +265,45 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
         {
             a.add_mentions(ms);
         } else if !ms.is_empty() {
-            let mut a = Actor {
-                name: expansion.clone(),
-                kind: kind_from_words(&expansion),
-                aliases: vec![],
-                mentions: vec![],
-            };
+            let mut a = Actor::new(&expansion, super::kinds::kind_from_words(&words));
             a.add_mentions(ms);
             actors.push(a);
         }
     }
 
-    // 3. People: capitalized word runs without organisation or calendar words, titles removed.
-    let known_alias = |w: &str| KNOWN.iter().any(|k| k.aliases.contains(&w));
-    let mut people: Vec<(String, usize, usize)> = Vec::new();
-    for m in name_re().find_iter(text) {
-        let mut words: Vec<&str> = m.as_str().split_whitespace().collect();
-        let mut start = m.start();
-        // "President Biden", "Gen. Abdourahamane Tchiani": drop titles but remember them.
-        let mut had_title = false;
-        while words.len() > 1 && TITLES.contains(&words[0]) {
-            start += text[start..].find(words[1]).unwrap_or(0);
-            words.remove(0);
-            had_title = true;
-        }
-        // A title right before the run ("Gen." is not part of the regex match).
-        let before = text[..m.start()]
-            .split_whitespace()
-            .next_back()
-            .unwrap_or("");
-        had_title |= TITLES.contains(&before);
-        if words
-            .iter()
-            .any(|w| NOT_NAME_WORDS.contains(&w.trim_end_matches(['’', '\''])) || known_alias(w))
-        {
-            continue;
-        }
-        if words.len() < 2 && !had_title {
-            continue;
-        }
-        let name = words.join(" ");
-        let end = start + name.len();
-        if text.get(start..end) != Some(name.as_str())
-            || excluded.iter().any(|&(s, e)| start >= s && end <= e)
-        {
-            continue;
-        }
-        if NEWS_SOURCES.contains(&name.as_str())
-            || actors
-                .iter()
-                .any(|a| a.mentions.iter().any(|x| x.start <= start && end <= x.end))
-        {
-            continue;
-        }
-        people.push((name, start, end));
-    }
-    let mut persons: Vec<Actor> = Vec::new();
-    // Full names first, so "Bazoum" joins "Mohamed Bazoum".
-    people.sort_by_key(|(n, s, _)| (std::cmp::Reverse(n.split_whitespace().count()), *s));
-    for (name, _, _) in people {
-        let surname = name.split_whitespace().last().unwrap_or(&name).to_string();
-        if let Some(p) = persons
-            .iter_mut()
-            .find(|p| p.name == name || p.name.split_whitespace().last() == Some(surname.as_str()))
-        {
-            let ms = find_all(text, &name, &excluded);
-            p.add_mentions(ms);
-            continue;
-        }
-        let mut a = Actor {
-            name: name.clone(),
-            kind: ActorKind::Person,
-            aliases: vec![],
-            mentions: vec![],
-        };
-        let mut ms = find_all(text, &name, &excluded);
-        if surname != name {
-            ms.extend(find_all(text, &surname, &excluded));
-        }
-        a.add_mentions(ms);
-        persons.push(a);
-    }
-    actors.extend(persons);
+    // 3. Named people, organizations and groups that act.
+    let named = super::named::named_actors(text, &excluded, &actors);
+    actors.extend(named.into_iter().filter(|a| !not_actors.contains(&a.name)));
+    merge_same_names(&mut actors);
     drop_sources(text, &mut actors);
     drop_nested(&mut actors);
     actors.sort_by_key(Actor::first);
     actors
 }
 
+/// One actor per name: two found under the same name (by two rules) become one.
+fn merge_same_names(actors: &mut Vec<Actor>) {
+    let mut out: Vec<Actor> = Vec::with_capacity(actors.len());
+    for a in actors.drain(..) {
+        match out
+            .iter_mut()
+            .find(|b| b.name.eq_ignore_ascii_case(&a.name))
+        {
+            Some(b) => b.add_mentions(a.mentions),
+            None => out.push(a),
+        }
+    }
+    *actors = out;
+}
+
 /// Drops actors every mention of which only cites them as a source ("according to X").
-fn drop_sources(text: &str, actors: &mut Vec<Actor>) {
+pub(crate) fn drop_sources(text: &str, actors: &mut Vec<Actor>) {
     actors.retain(|a| {
         !a.mentions.iter().all(|m| {
             let before = text[..m.start].to_lowercase();
             before.ends_with("according to ") || before.ends_with("according to the ")
         })
     });
-}
-
-/// An actor as a model proposes it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Proposed {
-    pub name: String,
-    #[serde(default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-}
-
-/// Reads the model's JSON list of actors. Tolerates code fences and text around the list;
-/// anything else is an error (the caller retries or goes without).
-pub fn parse_proposals(raw: &str) -> std::result::Result<Vec<Proposed>, String> {
-    let start = raw.find('[').ok_or("no JSON list in the answer")?;
-    let end = raw.rfind(']').ok_or("the JSON list is not closed")?;
-    if end < start {
-        return Err("no JSON list in the answer".into());
-    }
-    let body = &raw[start..=end];
-    if let Ok(v) = serde_json::from_str::<Vec<Proposed>>(body) {
-        return Ok(v);
-    }
-    // A list of plain names is accepted too.
-    serde_json::from_str::<Vec<String>>(body)
-        .map(|names| {
-            names
-                .into_iter()
-                .map(|name| Proposed {
-                    name,
-                    kind: None,
-                    aliases: vec![],
-                })
-                .collect()
-        })
-        .map_err(|e| format!("malformed actor list: {e}"))
-}
-
-/// Adds what a model proposed. Each grounded form joins the actor whose mention it overlaps
-/// (or whose alias it is); forms that match no actor join the proposal's own actor — an
-/// existing one when the proposal names it, else a new one. Two existing actors are never
-/// merged and mentions never move between actors; ungrounded proposals are dropped.
-pub fn merge_proposals(
-    article: &Article,
-    mut actors: Vec<Actor>,
-    proposals: &[Proposed],
-) -> Vec<Actor> {
-    let text = &article.body;
-    let excluded = excluded_ranges(article);
-    for p in proposals {
-        let name = p.name.trim();
-        if NEWS_SOURCES.contains(&name) {
-            continue;
-        }
-        let mut home: Option<usize> = actors
-            .iter()
-            .position(|a| a.name == name || a.aliases.iter().any(|al| al == name));
-        let mut fresh: Vec<Mention> = Vec::new();
-        for form in std::iter::once(name).chain(p.aliases.iter().map(|s| s.trim())) {
-            for m in find_all(text, form, &excluded) {
-                let owner = actors.iter().position(|a| {
-                    a.mentions
-                        .iter()
-                        .any(|x| x.start < m.end && m.start < x.end)
-                });
-                match owner {
-                    // Already someone's mention: it tells us which actor the proposal is.
-                    Some(i) => {
-                        if home.is_none() && form == name {
-                            home = Some(i);
-                        }
-                    }
-                    None => fresh.push(m),
-                }
-            }
-        }
-        if fresh.is_empty() {
-            continue;
-        }
-        match home {
-            Some(i) => actors[i].add_mentions(fresh),
-            // A new actor needs a proper name: capitalized, no digits ("Airbase 201" is a place).
-            None if name.chars().next().is_some_and(char::is_uppercase)
-                && !name.chars().any(|c| c.is_ascii_digit()) =>
-            {
-                let kind = p
-                    .kind
-                    .as_deref()
-                    .map(ActorKind::parse)
-                    .unwrap_or(ActorKind::Other);
-                let mut a = Actor {
-                    name: name.to_string(),
-                    kind,
-                    aliases: vec![],
-                    mentions: vec![],
-                };
-                a.add_mentions(fresh);
-                actors.push(a);
-            }
-            None => {}
-        }
-    }
-    drop_sources(text, &mut actors);
-    drop_nested(&mut actors);
-    actors.sort_by_key(Actor::first);
-    actors
 }
 
 /// Actors given by hand (`--actor NAME` or `--actor NAME=alias1,alias2`); each must occur.
@@ -524,12 +350,7 @@ pub fn manual_actors(article: &Article, specs: &[String]) -> Result<Vec<Actor>> 
                 "--actor '{name}' does not occur in the article (nor do its aliases)"
             )));
         }
-        let mut a = Actor {
-            name: name.to_string(),
-            kind: ActorKind::Other,
-            aliases: vec![],
-            mentions: vec![],
-        };
+        let mut a = Actor::new(name, ActorKind::Other);
         if let Some(k) = KNOWN
             .iter()
             .find(|k| k.name == name || k.aliases.contains(&name))
@@ -597,66 +418,6 @@ mod tests {
                 assert_eq!(&a.body[m.start..m.end], m.text);
             }
         }
-    }
-
-    #[test]
-    fn proposals_merge_or_are_dropped() {
-        let a = Article::from_text(
-            "t",
-            "The junta, led by the CNSP (CNSP), met. Officials in Washington agreed.",
-        );
-        let base = find_candidates(&a);
-        let props = parse_proposals(
-            r#"```json
-[{"name": "United States", "kind": "government", "aliases": ["Washington"]},
- {"name": "Atlantis", "kind": "government"}]
-```"#,
-        )
-        .unwrap();
-        let n_before = base.len();
-        let merged = merge_proposals(&a, base, &props);
-        assert_eq!(
-            merged.iter().filter(|x| x.name == "United States").count(),
-            1
-        );
-        assert_eq!(merged.len(), n_before, "no new or merged actors");
-        assert!(
-            !merged.iter().any(|x| x.name == "Atlantis"),
-            "ungrounded actor kept"
-        );
-        assert!(parse_proposals("I think the actors are many").is_err());
-        assert_eq!(parse_proposals(r#"["France"]"#).unwrap()[0].name, "France");
-    }
-
-    #[test]
-    fn proposals_never_merge_two_known_actors() {
-        let a = sample();
-        let base = find_candidates(&a);
-        let n = base.len();
-        // A model that lumps the general in with the council must not erase him.
-        let props = parse_proposals(
-            r#"[{"name": "CNSP", "kind": "government", "aliases": ["Abdourahamane Tchiani", "the junta"]},
-                {"name": "Airbase 201", "kind": "organization"},
-                {"name": "Antiwar.com", "kind": "organization"},
-                {"name": "Molly Phee", "kind": "person", "aliases": ["Phee", "Ms. Phee"]},
-                {"name": "President Biden", "kind": "person"}]"#,
-        )
-        .unwrap();
-        let merged = merge_proposals(&a, base, &props);
-        assert!(merged.iter().any(|x| x.name == "Abdourahamane Tchiani"));
-        assert!(
-            !merged.iter().any(|x| x.name == "Airbase 201"),
-            "places are not actors"
-        );
-        assert!(
-            !merged.iter().any(|x| x.name == "Antiwar.com"),
-            "outlets are not actors"
-        );
-        assert_eq!(
-            merged.iter().filter(|x| x.name.contains("Biden")).count(),
-            1
-        );
-        assert_eq!(merged.len(), n);
     }
 
     #[test]

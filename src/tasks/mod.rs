@@ -1,10 +1,17 @@
 //! The tasks brief performs on an article, each talking to a backend trait, never a model type.
 
 pub mod actors;
+mod agency;
 pub mod evidence;
 pub mod fit;
 pub mod gazetteer;
+mod kinds;
+mod lexicon;
+mod named;
+mod names;
 pub mod nli_stance;
+mod proposals;
+pub mod score;
 pub mod stance;
 pub mod summarize;
 pub mod target;

@@ -3,6 +3,7 @@
 //! log-probabilities, corrected by contextual calibration and per-label biases, become a
 //! distribution over favor / against / neutral.
 
+use super::score::{group_logprobs, lse};
 use crate::backends::Generator;
 use crate::config::{Calibration, StanceConfig, StanceMode};
 use crate::error::{BriefError, Result};
@@ -181,28 +182,10 @@ impl LlmStance {
         question: &str,
         groups: &[Vec<String>],
     ) -> Result<Vec<f32>> {
-        let words: Vec<String> = groups.iter().flatten().cloned().collect();
         let messages = self.messages(q, question)?;
-        let (lp, _) = self
-            .model
-            .borrow_mut()
-            .continuation_logprobs(&messages, &words)?;
-        let mut out = Vec::new();
-        let mut i = 0;
-        for g in groups {
-            out.push(lse(&lp[i..i + g.len()]));
-            i += g.len();
-        }
-        Ok(out)
+        let groups: Vec<&[String]> = groups.iter().map(Vec::as_slice).collect();
+        group_logprobs(self.model.borrow_mut().as_mut(), &messages, &groups)
     }
-}
-
-fn lse(xs: &[f32]) -> f32 {
-    let m = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    if m == f32::NEG_INFINITY {
-        return m;
-    }
-    m + xs.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
 }
 
 /// ln(1 - e^x) for x <= 0, stable near 0.

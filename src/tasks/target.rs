@@ -5,7 +5,7 @@
 use super::evidence::content_stems;
 use crate::article::Article;
 use crate::backends::Generator;
-use crate::config::{ChatPrompt, GenerationConfig};
+use crate::config::{ChatPrompt, GenerationConfig, YesNoPrompt};
 use crate::error::Result;
 use serde::Serialize;
 
@@ -32,7 +32,8 @@ fn lead(article: &Article) -> String {
         .join(" ")
 }
 
-fn headline(article: &Article) -> String {
+/// The target used when none is given or derived: the headline, or the opening words.
+pub fn headline(article: &Article) -> String {
     article.title.clone().unwrap_or_else(|| {
         let first = article
             .sentences()
@@ -56,6 +57,19 @@ pub fn is_grounded(phrase: &str, article: &Article) -> bool {
     let text = content_stems(&article.full_text());
     let found = words.iter().filter(|w| text.contains(w)).count();
     found * 10 >= words.len() * 6
+}
+
+/// Whether a phrase can be a target: a proposition with at least two content words, not a
+/// topic word, a question, nor a pair of names ("Coelho and Costa working together" says who, not what).
+pub fn is_proposition(phrase: &str) -> bool {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let cap = |w: &&str| w.starts_with(char::is_uppercase);
+    let and = words.iter().position(|w| *w == "and" || *w == "&");
+    let pair_of_names = and
+        .is_some_and(|i| i > 0 && words[..i].iter().all(cap) && words.get(i + 1).is_some_and(cap));
+    // A question ("Who will be the new ECB president?") is not a position one can take.
+    let question = phrase.trim_end().ends_with('?');
+    content_stems(phrase).len() >= 2 && !pair_of_names && !question
 }
 
 /// Cleans a model's answer into one phrase: first line, no quotes, labels or final period.
@@ -94,11 +108,27 @@ pub fn derive_target(
     };
     let answer = clean(&model.chat(&messages, &settings, &mut |_| {})?.text);
     let words = answer.split_whitespace().count();
-    if (1..=14).contains(&words) && is_grounded(&answer, article) {
+    if (1..=14).contains(&words) && is_proposition(&answer) && is_grounded(&answer, article) {
         Ok((answer, TargetSource::Derived))
     } else {
         Ok((headline(article), TargetSource::Headline))
     }
+}
+
+/// How sure the model is that two phrases state the same issue: P(yes) of `prompt`.
+pub fn same_issue(
+    model: &mut dyn Generator,
+    prompt: &YesNoPrompt,
+    a: &str,
+    b: &str,
+) -> Result<f32> {
+    let messages = super::prompt_messages(
+        prompt.system.as_deref(),
+        &prompt.user,
+        minijinja::context! { a => a, b => b },
+        "same_issue",
+    )?;
+    super::score::yes_probability(model, &messages, &prompt.yes, &prompt.no)
 }
 
 #[cfg(test)]
@@ -118,6 +148,14 @@ mod tests {
             "US-Niger security cooperation"
         );
         assert_eq!(clean("Issue: troop withdrawal"), "troop withdrawal");
+        // The issue's example of a bad target, and good ones from the dev set.
+        assert!(!is_proposition("Coelho and Costa working together"));
+        assert!(!is_proposition("immigration"));
+        assert!(!is_proposition("Who will be the new ECB president?"));
+        assert!(is_proposition(
+            "Passos Coelho forms Portugal's next government"
+        ));
+        assert!(is_proposition("Dundee standing by Paul McGowan"));
         assert_eq!(
             headline(&a),
             "US Says It Plans to Resume Security Partnership With Niger"

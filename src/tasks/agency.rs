@@ -1,0 +1,212 @@
+//! Does a name act? Actors do or say something; places, venues and people named in passing
+//! do not. Read from the words around a mention: a verb of acting or saying after it (past an
+//! apposition and auxiliaries: "UKIP, which won May's election, spent…"), "said X" before
+//! it, or a role after it ("a Bayer spokesman"). A name every mention of which follows "in",
+//! "at" or "from" is a place.
+
+use super::lexicon::{
+    ACTION_VERBS, AUXILIARIES, GROUP_NOUNS, LOCATIVES, NOT_NAME_WORDS, ROLE_AFTER, ROLE_BEFORE,
+};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn lower_word_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^[\s\u{a0}]*([\p{L}'’-]+)").expect("valid regex"))
+}
+
+/// The next word after byte `pos`, if only spaces come before it.
+pub fn next_word(text: &str, pos: usize) -> Option<&str> {
+    let rest = text.get(pos..)?;
+    lower_word_re()
+        .captures(rest)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
+}
+
+fn is_action(w: &str) -> bool {
+    ACTION_VERBS.contains(&w)
+        || (w.len() > 4 && w.ends_with("ed") && w.starts_with(char::is_lowercase))
+}
+
+/// Skips an apposition (", who …," / ", the …," / " (pictured)") right after a name,
+/// within one sentence.
+fn after_apposition(text: &str, pos: usize) -> usize {
+    let rest = &text[pos..];
+    if let Some(r) = rest.trim_start().strip_prefix('(') {
+        return match r.find(')') {
+            Some(i) if i < 40 => pos + (rest.len() - r.len()) + i + 1,
+            _ => pos,
+        };
+    }
+    if !rest.starts_with(',') {
+        return pos;
+    }
+    let window: String = rest[1..].chars().take(120).collect();
+    match window.find(',') {
+        Some(i) if !window[..i].contains(['.', ';', ':', '"', '“', '”']) => pos + 1 + i + 1,
+        _ => pos,
+    }
+}
+
+/// Whether the mention ending at `end` is followed by a verb of acting or saying.
+pub fn acts_after(text: &str, end: usize) -> bool {
+    // "Liam O'Donnell, told the court": the verb right after the comma.
+    let first = text[end..].strip_prefix(',').map_or(end, |_| end + 1);
+    match next_word(text, first) {
+        Some(w) if is_action(w) => return true,
+        // "Ofsted, which put six schools in special measures": the subject of the clause.
+        Some(w @ ("which" | "who")) if first > end => {
+            let after = first + text[first..].find(w).unwrap_or(0) + w.len();
+            if next_word(text, after).is_some_and(is_action) {
+                return true;
+            }
+        }
+        _ => {}
+    }
+    let mut pos = after_apposition(text, end);
+    for _ in 0..4 {
+        let Some(w) = next_word(text, pos) else {
+            return false;
+        };
+        if is_action(w)
+            || ROLE_AFTER.contains(&w) && matches!(w, "spokesman" | "spokeswoman" | "statement")
+        {
+            return true;
+        }
+        if !AUXILIARIES.contains(&w) {
+            return false;
+        }
+        pos = text[pos..]
+            .find(w)
+            .map_or(text.len(), |i| pos + i + w.len());
+    }
+    false
+}
+
+/// The word right before byte `start` (skipping spaces, a comma, quotes).
+pub fn previous_word(text: &str, start: usize) -> Option<&str> {
+    let head = text
+        .get(..start)?
+        .trim_end_matches([' ', '\u{a0}', ',', '"', '\'', '“', '”', '‘', '’']);
+    let w = head
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .next()?;
+    (!w.is_empty()).then_some(w)
+}
+
+/// Whether the mention is attributed speech ("…," said Porterfield; told by X).
+pub fn acts_before(text: &str, start: usize) -> bool {
+    previous_word(text, start).is_some_and(|w| matches!(w, "said" | "says" | "added" | "by"))
+}
+
+/// Whether a lower-case role comes right before the mention ("chairman Jim Mann").
+pub fn role_before(text: &str, start: usize) -> bool {
+    previous_word(text, start).is_some_and(|w| ROLE_BEFORE.contains(&w))
+}
+
+/// Whether the mention is used as a modifier of a lower-case noun ("the Trojan Horse
+/// scandal"): the word after it is lower-case and neither a verb, an auxiliary nor a
+/// function word.
+pub fn is_modifier(text: &str, end: usize) -> bool {
+    const FUNCTION: &[&str] = &[
+        "and", "or", "but", "in", "on", "at", "for", "to", "of", "over", "with", "from", "who",
+        "which", "that", "as", "after", "before", "since", "during", "when", "while", "about",
+        "into", "than", "by", "against", "under", "if", "because", "so",
+    ];
+    next_word(text, end).is_some_and(|w| {
+        w.starts_with(char::is_lowercase)
+            && !is_action(w)
+            && !AUXILIARIES.contains(&w)
+            && !FUNCTION.contains(&w)
+    })
+}
+
+/// Whether the mention at `start..end` shows its name acting.
+pub fn acts(text: &str, start: usize, end: usize) -> bool {
+    acts_after(text, end) || acts_before(text, start)
+}
+
+/// Whether the mention follows a locative word ("in Chelmsford", "at Parkhead").
+/// `person`: only the words that never come before a person ("a swipe at Myleene Klass",
+/// "a letter from Mr Kennedy" are people).
+pub fn is_locative(text: &str, start: usize, person: bool) -> bool {
+    let loc =
+        |w: &str| LOCATIVES.contains(&w) && !(person && matches!(w, "at" | "At" | "from" | "From"));
+    let head = text[..start].trim_end();
+    let w = head.rsplit(char::is_whitespace).next().unwrap_or("");
+    loc(w)
+        || (w == "the" && {
+            let h2 = head[..head.len() - 3].trim_end();
+            loc(h2.rsplit(char::is_whitespace).next().unwrap_or(""))
+        })
+}
+
+/// Whether "the" comes right before the mention ("the Dark Blues"): a nickname, never a
+/// person's name.
+pub fn after_the(text: &str, start: usize) -> bool {
+    previous_word(text, start).is_some_and(|w| w == "the" || w == "The")
+}
+
+fn group_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let nouns = GROUP_NOUNS.join("|");
+        Regex::new(&format!(
+            r"\b(?:[Tt]he\s+)?((?:(?:[A-Z][\p{{L}}]+|motoring|local|party|opposition|senior|federal|state)\s+)?(?i:{nouns}))\b"
+        ))
+        .expect("valid regex")
+    })
+}
+
+/// Groups that act, named by a plain noun ("prosecutors believe", "motoring groups said",
+/// "the council had ordered"): their names and byte spans, in order.
+pub fn acting_groups(text: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    for c in group_re().captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        if !acts_after(text, m.end()) {
+            continue;
+        }
+        // "However prosecutors said": a sentence word is not part of the group's name.
+        let (name, start) = match m.as_str().split_once(' ') {
+            Some((first, rest)) if NOT_NAME_WORDS.contains(&first) => (rest, m.end() - rest.len()),
+            _ => (m.as_str(), m.start()),
+        };
+        out.push((name.to_string(), start, m.end()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acting_names_from_the_dev_set() {
+        let t = "UKIP, which won May's election, spent £2,956,737, while the Tories' campaign expenditure was high.";
+        assert!(acts(t, 0, 4));
+        let i = t.find("Tories").unwrap();
+        assert!(!acts(t, i, i + 6));
+        let t = "Dundee have vowed to stand by Paul McGowan.";
+        assert!(acts(t, 0, 6));
+        let t = "He was convicted at Airdrie Sheriff Court in Airdrie.";
+        let i = t.rfind("Airdrie").unwrap();
+        assert!(is_locative(t, i, false));
+        let t = "Ben Elton took a swipe at Myleene Klass over her criticism.";
+        assert!(!is_locative(t, t.find("Myleene").unwrap(), true));
+        let t = "\"We could have added another 15,\" said Porterfield.";
+        let i = t.find("Porterfield").unwrap();
+        assert!(acts(t, i, i + 11));
+    }
+
+    #[test]
+    fn groups_that_act() {
+        let t = "Prosecutors believe he fled. Meanwhile motoring groups said the ruling was a victory. Police were there.";
+        let g: Vec<String> = acting_groups(t).into_iter().map(|g| g.0).collect();
+        assert_eq!(g, ["Prosecutors", "motoring groups"]);
+        let t = "Mr Stewart said the council had ordered a review.";
+        let g: Vec<String> = acting_groups(t).into_iter().map(|g| g.0).collect();
+        assert_eq!(g, ["council"]);
+    }
+}
