@@ -1,7 +1,7 @@
 //! What each command does, in terms of the library.
 
 use crate::cli::StanceArgs;
-use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand};
+use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand, TrainCommand};
 use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
@@ -43,6 +43,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             stance,
         ),
         Command::Models(m) => models(g, m),
+        Command::Train(TrainCommand::Stance(a)) => crate::train_cmd::train_stance(g, a),
         Command::Eval {
             files,
             limit,
@@ -60,7 +61,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     }
 }
 
-fn notice(quiet: bool) -> impl FnMut(&str) {
+pub(crate) fn notice(quiet: bool) -> impl FnMut(&str) {
     move |s: &str| {
         if !quiet {
             eprintln!("brief: {s}");
@@ -159,6 +160,7 @@ fn eval(
             b.file, b.line, b.error
         );
     }
+    crate::train_cmd::refuse_overlap(g, &examples)?;
     let tasks = Tasks {
         summarize: examples
             .iter()

@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod report;
 pub mod runtime;
 pub mod tasks;
+pub mod train;
 
 pub use error::{BriefError, Result};
 pub mod eval;

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod train_cmd;
 
 use clap::Parser;
 

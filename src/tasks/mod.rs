@@ -1,6 +1,7 @@
 //! The tasks brief performs on an article, each talking to a backend trait, never a model type.
 
 pub mod actors;
+pub mod encoder_stance;
 pub mod evidence;
 pub mod gazetteer;
 pub mod nli_stance;
