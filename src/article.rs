@@ -35,7 +35,7 @@ impl Article {
             let mut buf = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut buf)
-                .map_err(|e| BriefError::io("stdin", e))?;
+                .map_err(|e| BriefError::input("stdin", e))?;
             ("stdin".to_string(), buf)
         } else {
             let p = Path::new(path);
@@ -45,7 +45,7 @@ impl Article {
                     reason: "is a directory, expected a text file".into(),
                 });
             }
-            let bytes = std::fs::read(p).map_err(|e| BriefError::io(p, e))?;
+            let bytes = std::fs::read(p).map_err(|e| BriefError::input(p, e))?;
             (path.to_string(), bytes)
         };
         Self::from_bytes(&name, &bytes)
@@ -68,7 +68,11 @@ impl Article {
                 e.valid_up_to()
             ))
         })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // A byte-order mark is not text, but offsets point into the file as read: count it.
+        let (text, bom) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest, '\u{feff}'.len_utf8()),
+            None => (text, 0),
+        };
         let controls = text
             .chars()
             .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -78,16 +82,20 @@ impl Article {
                 "looks binary (many control characters); give a plain-text file",
             ));
         }
-        if text.trim().is_empty() {
+        if text.chars().all(is_blank) {
             return Err(bad("is empty; give a file with the article text"));
         }
-        Ok(Self::from_text(source_name, text))
+        let mut article = Self::from_text(source_name, text);
+        article.body_start += bom;
+        Ok(article)
     }
 
     /// Builds an article from text already known to be fine. A first line followed by a
     /// blank line and shorter than 200 characters is taken as the title.
     pub fn from_text(source_name: &str, text: &str) -> Self {
-        let text = text.replace("\r\n", "\n");
+        // CRLF becomes LF (offsets count the file that way, as documented); a lone CR (old Mac
+        // files) becomes LF too, which keeps every offset.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let lead = text.len() - text.trim_start().len();
         let trimmed = &text[lead..];
         let (title, body, body_start) = match trimmed.split_once('\n') {
@@ -117,6 +125,20 @@ impl Article {
         }
     }
 
+    /// An article from a title and a body taken as they are (no title detection), e.g. a
+    /// shortened view of a longer article for prompts.
+    pub fn with_body(source_name: &str, title: Option<String>, body: &str) -> Self {
+        let body = body.trim().to_string();
+        let paragraphs = split_paragraphs(&body);
+        Article {
+            source_name: source_name.to_string(),
+            title,
+            body,
+            body_start: 0,
+            paragraphs,
+        }
+    }
+
     /// The sentences of the body, paragraph by paragraph, with byte offsets into `body`.
     pub fn sentences(&self) -> Vec<Sentence> {
         let mut out = Vec::new();
@@ -140,6 +162,22 @@ impl Article {
             None => self.body.clone(),
         }
     }
+}
+
+/// Whitespace, or an invisible format character (zero-width space / joiners, word joiner, BOM,
+/// soft hyphen): a text made only of these has nothing to read.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200b}'
+                | '\u{200c}'
+                | '\u{200d}'
+                | '\u{2060}'
+                | '\u{feff}'
+                | '\u{00ad}'
+                | '\u{180e}'
+        )
 }
 
 /// Byte spans of blank-line-separated paragraphs (leading/trailing space excluded).
@@ -185,7 +223,7 @@ pub fn split_sentences(par: &str) -> Vec<(usize, usize)> {
     let chars: Vec<(usize, char)> = par.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
-        let (pos, c) = chars[i];
+        let c = chars[i].1;
         if matches!(c, '.' | '!' | '?') {
             let mut j = i + 1;
             while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | '.') {
@@ -205,13 +243,7 @@ pub fn split_sentences(par: &str) -> Vec<(usize, usize)> {
                 && (chars[k].1.is_uppercase()
                     || chars[k].1.is_ascii_digit()
                     || matches!(chars[k].1, '"' | '“' | '‘' | '\'' | '('));
-            let word_start = par[..pos].rfind(char::is_whitespace).map_or(0, |w| w + 1);
-            let word = &par[word_start..pos + c.len_utf8()];
-            let is_abbrev = c == '.'
-                && (ABBREVIATIONS
-                    .iter()
-                    .any(|a| word.ends_with(a) && word.len() <= a.len() + 1)
-                    || (word.len() == 2 && word.chars().next().is_some_and(|f| f.is_uppercase())));
+            let is_abbrev = c == '.' && is_abbreviation(word_before(&chars, i));
             if next_is_space && next_starts && !is_abbrev {
                 let s = start + (par[start..].len() - par[start..].trim_start().len());
                 if end > s {
@@ -230,6 +262,34 @@ pub fn split_sentences(par: &str) -> Vec<(usize, usize)> {
         spans.push((s, e));
     }
     spans
+}
+
+/// The word that ends at `chars[i]` (inclusive), in characters. Only the last
+/// `MAX_ABBREVIATION_CHARS` characters are looked at: longer words are never abbreviations, and
+/// a long run without spaces must not make splitting quadratic.
+fn word_before(chars: &[(usize, char)], i: usize) -> Vec<char> {
+    const MAX_ABBREVIATION_CHARS: usize = 12;
+    let mut word = Vec::new();
+    for &(_, ch) in chars[..=i].iter().rev() {
+        if ch.is_whitespace() || word.len() > MAX_ABBREVIATION_CHARS {
+            break;
+        }
+        word.push(ch);
+    }
+    word.reverse();
+    word
+}
+
+/// Whether a word ending in `.` is a known abbreviation (possibly after an opening bracket or
+/// quote) or an initial such as "É." — counted in characters, never bytes.
+fn is_abbreviation(word: Vec<char>) -> bool {
+    let n = word.len();
+    let text: String = word.iter().collect();
+    let known = ABBREVIATIONS
+        .iter()
+        .any(|a| text.ends_with(a) && n <= a.chars().count() + 1);
+    let initial = n == 2 && word[0].is_uppercase();
+    known || initial
 }
 
 #[cfg(test)]
@@ -280,6 +340,62 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("UTF-8"));
+    }
+
+    #[test]
+    fn multi_byte_whitespace_before_punctuation_does_not_panic() {
+        for ws in [
+            '\u{a0}', '\u{202f}', '\u{2009}', '\u{3000}', '\u{2003}', '\u{2028}', '\u{2029}',
+            '\u{85}', '\u{1680}',
+        ] {
+            for p in ['.', '?', '!'] {
+                let par = format!("Il demande pourquoi{ws}{p} Le ministre{ws}5{ws}km{p} Fin{p}");
+                let spans = split_sentences(&par);
+                assert!(!spans.is_empty(), "{ws:?} {p}");
+                for (s, e) in spans {
+                    assert!(par.is_char_boundary(s) && par.is_char_boundary(e));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn initials_are_counted_in_characters() {
+        let p = "The plan was backed by É. Macron on Monday. Then it passed.";
+        let spans = split_sentences(p);
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        assert_eq!(
+            &p[spans[0].0..spans[0].1],
+            "The plan was backed by É. Macron on Monday."
+        );
+    }
+
+    #[test]
+    fn bom_counts_in_offsets_and_lone_cr_is_a_line_break() {
+        let raw = "\u{feff}Headline\n\nFirst one. Second one.";
+        let a = Article::from_bytes("t", raw.as_bytes()).unwrap();
+        assert_eq!(a.title.as_deref(), Some("Headline"));
+        let s = &a.sentences()[1];
+        let (start, end) = (a.body_start + s.start, a.body_start + s.end);
+        assert_eq!(&raw[start..end], "Second one.");
+
+        let cr = "Headline\r\rFirst para.\r\rSecond para.\r";
+        let a = Article::from_bytes("t", cr.as_bytes()).unwrap();
+        assert_eq!(a.title.as_deref(), Some("Headline"));
+        assert_eq!(a.paragraphs.len(), 2);
+        let s = &a.sentences()[1];
+        assert_eq!(
+            &cr[a.body_start + s.start..a.body_start + s.end],
+            "Second para."
+        );
+    }
+
+    #[test]
+    fn invisible_characters_alone_are_empty() {
+        let e = Article::from_bytes("x", "\u{200b}\u{200d} \u{2060}\n\u{feff}".as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("empty"), "{e}");
     }
 
     #[test]

@@ -165,8 +165,9 @@ pub enum Command {
         /// Save this run's metrics as a baseline.
         #[arg(long, value_name = "FILE")]
         save_baseline: Option<std::path::PathBuf>,
-        /// Tolerance written by --save-baseline.
-        #[arg(long, default_value_t = 0.03, value_name = "X")]
+        /// Tolerance written by --save-baseline: how far (absolute) a metric may fall below
+        /// the baseline before `--baseline` calls it a regression. A number ≥ 0.
+        #[arg(long, default_value_t = 0.03, value_name = "X", value_parser = non_negative_number)]
         tolerance: f64,
     },
     /// List, pull, show and verify models.
@@ -270,4 +271,14 @@ pub enum ModelsCommand {
         /// Config names or .toml paths.
         names: Vec<String>,
     },
+}
+
+/// A finite number ≥ 0 (clap parser for tolerances: NaN or infinity would be written as
+/// `null` into a baseline that could then not be read back).
+fn non_negative_number(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(_) => Err(format!("'{s}' must be a finite number ≥ 0")),
+        Err(e) => Err(format!("'{s}' is not a number: {e}")),
+    }
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
 use brief::fetch::{ensure_model, hub_cache_dir, is_cached, verify_model, FetchOptions};
-use brief::pipeline::{GenerationOverrides, Pipeline, PipelineOptions, Tasks};
+use brief::pipeline::{check_stance_inputs, GenerationOverrides, Pipeline, PipelineOptions, Tasks};
 use std::io::{IsTerminal, Write};
 
 pub fn dispatch(cli: Cli) -> Result<()> {
@@ -96,14 +96,19 @@ fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
 }
 
 fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> {
-    // Check the input before spending seconds on loading a model.
+    // Check the input and the arguments before spending seconds on loading a model.
     let article = Article::read(path)?;
+    let mut opts = options(g, st);
+    if tasks.stance {
+        opts.actors = check_stance_inputs(&article, &st.actors, st.target.as_deref())?;
+    }
     let mut say = notice(g.quiet);
-    let mut pipeline = Pipeline::load(&options(g, st), tasks, &mut say)?;
+    let mut pipeline = Pipeline::load(&opts, tasks, &mut say)?;
     let stream = g.format == Format::Text && std::io::stdout().is_terminal();
     let mut out = std::io::stdout();
-    let report = pipeline.run(
+    let result = pipeline.run_tasks(
         &article,
+        tasks,
         &mut |t| {
             if stream {
                 let _ = out.write_all(t.as_bytes());
@@ -111,7 +116,24 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
             }
         },
         &mut say,
-    )?;
+    );
+    match result {
+        Ok(report) => print_report(g, tasks, stream, &report),
+        // What succeeded is shown before the error of what did not.
+        Err(brief::BriefError::Partial { report, error }) => {
+            print_report(g, tasks, stream, &report)?;
+            Err(brief::BriefError::Partial { report, error }.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_report(
+    g: &GlobalArgs,
+    tasks: Tasks,
+    stream: bool,
+    report: &brief::report::Report,
+) -> Result<()> {
     match g.format {
         Format::Json => println!("{}", report.to_json()),
         Format::Text | Format::Markdown => {
@@ -195,31 +217,15 @@ fn eval(
     })?;
     bar.finish_and_clear();
     report.bad_lines = bad;
+    // The baseline is saved before anything is printed: a reader that goes away early
+    // (`| head`) must not cost the run's result.
+    if let Some(p) = save {
+        save_baseline(&pipeline, &report, &files, tolerance, p)?;
+    }
     match g.format {
         Format::Json => println!("{}", report.to_json()),
         Format::Markdown => print!("{}", report.render(true)),
         Format::Text => print!("{}", report.render(false)),
-    }
-    if let Some(p) = save {
-        let (s, c) = pipeline.model_names();
-        Baseline {
-            tolerance,
-            tolerances: Default::default(),
-            metrics: report.key_metrics(),
-            note: format!(
-                "summarizer {}, classifier {}, {} examples from {}",
-                s.unwrap_or_default(),
-                c.unwrap_or_default(),
-                report.examples,
-                files
-                    .iter()
-                    .map(|f| f.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-        .save(p)?;
-        eprintln!("brief: baseline saved to {}", p.display());
     }
     if let Some(b) = base {
         let reg = b.regressions(&report);
@@ -232,6 +238,35 @@ fn eval(
         }
         eprintln!("brief: no regression against the baseline");
     }
+    Ok(())
+}
+
+fn save_baseline(
+    pipeline: &Pipeline,
+    report: &brief::eval::EvalReport,
+    files: &[std::path::PathBuf],
+    tolerance: f64,
+    path: &std::path::Path,
+) -> Result<()> {
+    let (s, c) = pipeline.model_names();
+    let files = files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    brief::eval::Baseline {
+        tolerance,
+        tolerances: Default::default(),
+        metrics: report.key_metrics(),
+        note: format!(
+            "summarizer {}, classifier {}, {} examples from {files}",
+            s.unwrap_or_default(),
+            c.unwrap_or_default(),
+            report.examples,
+        ),
+    }
+    .save(path)?;
+    eprintln!("brief: baseline saved to {}", path.display());
     Ok(())
 }
 
@@ -339,9 +374,7 @@ fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
                 }
             }
             if bad > 0 {
-                anyhow::bail!(
-                    "{bad} model(s) failed verification and were removed; pull them again"
-                );
+                anyhow::bail!("{bad} model(s) failed verification (see above)");
             }
             Ok(())
         }

@@ -9,8 +9,18 @@ pub enum BriefError {
     #[error("article {source_name}: {reason}")]
     BadArticle { source_name: String, reason: String },
 
-    #[error("cannot read {}: {source}", path.display())]
+    /// A file brief itself reads or writes (the model cache, a partial download).
+    #[error("cannot {op} {}: {source}", path.display())]
     Io {
+        op: IoOp,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A file the user named (an article, an eval file, a config, a baseline): bad input.
+    #[error("cannot read {}: {source}", path.display())]
+    Input {
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -28,11 +38,14 @@ pub enum BriefError {
     #[error("could not fetch model '{model}' from any source: {attempts}")]
     FetchFailed { model: String, attempts: String },
 
-    #[error("checksum mismatch for {file}: expected sha256 {expected}, got {actual}; the file was removed, run the pull again")]
+    /// `remedy` says what happened to the bad file and what to do, which depends on where it
+    /// was (a cache file brief could or could not remove, a user's own file it never touches).
+    #[error("checksum mismatch for {file}: expected sha256 {expected}, got {actual}; {remedy}")]
     ChecksumMismatch {
         file: String,
         expected: String,
         actual: String,
+        remedy: String,
     },
 
     #[error("disk full while writing {}; free some space (or point HF_HOME elsewhere) and pull again", path.display())]
@@ -58,19 +71,73 @@ pub enum BriefError {
 
     #[error("{0}")]
     Usage(String),
+
+    /// Some tasks of a run succeeded and one failed: the report holds what succeeded (and the
+    /// failure in its `errors`), so callers can still show it.
+    #[error("{error} (the results before it were kept)")]
+    Partial {
+        report: Box<crate::report::Report>,
+        error: Box<BriefError>,
+    },
 }
 
 /// Short alias used across the library.
 pub type Result<T> = std::result::Result<T, BriefError>;
 
+/// Whether a failed file operation was reading or writing, so the message says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoOp {
+    Read,
+    Write,
+}
+
+impl std::fmt::Display for IoOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IoOp::Read => "read",
+            IoOp::Write => "write",
+        })
+    }
+}
+
 impl BriefError {
-    /// Wraps an I/O error with the path it concerns, turning "no space left" into `DiskFull`.
+    /// Wraps a failed read of one of brief's own files, with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        let path = path.into();
+        Self::file(IoOp::Read, path.into(), source)
+    }
+
+    /// Wraps a failed write, turning "no space left" into `DiskFull`.
+    pub fn io_write(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::file(IoOp::Write, path.into(), source)
+    }
+
+    /// Wraps a failed read of a file the user gave (exit code 2: bad input).
+    pub fn input(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        BriefError::Input {
+            path: path.into(),
+            source,
+        }
+    }
+
+    fn file(op: IoOp, path: PathBuf, source: std::io::Error) -> Self {
         if source.kind() == std::io::ErrorKind::StorageFull {
             BriefError::DiskFull { path }
         } else {
-            BriefError::Io { path, source }
+            BriefError::Io { op, path, source }
+        }
+    }
+
+    /// Whether the error is the user's input or usage (exit code 2) rather than a failure
+    /// of brief or its environment (exit code 1).
+    pub fn is_usage(&self) -> bool {
+        match self {
+            BriefError::BadArticle { .. }
+            | BriefError::BadConfig { .. }
+            | BriefError::UnknownModel { .. }
+            | BriefError::Input { .. }
+            | BriefError::Usage(_) => true,
+            BriefError::Partial { error, .. } => error.is_usage(),
+            _ => false,
         }
     }
 }

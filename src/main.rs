@@ -21,17 +21,42 @@ fn main() {
         std::env::set_var("RAYON_NUM_THREADS", n.max(1).to_string());
     }
     if let Err(e) = commands::dispatch(cli) {
-        let msg = format!("{e:#}").replace('\n', " ");
-        eprintln!("error: {msg}");
+        eprintln!("error: {}", one_line(&e));
         std::process::exit(exit_code(&e));
     }
 }
 
-/// 2 for bad input or usage, 1 for everything else.
+/// The error and its causes on one line, each cause once (an error whose message already
+/// quotes its source, like "cannot read X: No such file", does not repeat it), and never a
+/// backtrace, whatever RUST_BACKTRACE says.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = first_line(&cause.to_string());
+        if !msg.contains(&text) {
+            if !msg.is_empty() {
+                msg.push_str(": ");
+            }
+            msg.push_str(&text);
+        }
+    }
+    msg
+}
+
+/// A message up to where a backtrace starts, its lines joined with spaces.
+fn first_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("stack backtrace") && !l.starts_with("0:"))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// 2 for bad input or usage, 1 for everything else; an exit code the README documents.
 fn exit_code(e: &anyhow::Error) -> i32 {
-    use brief::BriefError::*;
     match e.downcast_ref::<brief::BriefError>() {
-        Some(BadArticle { .. } | BadConfig { .. } | UnknownModel { .. } | Usage(_)) => 2,
+        Some(b) if b.is_usage() => 2,
         _ => 1,
     }
 }

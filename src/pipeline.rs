@@ -7,7 +7,7 @@ use crate::config::Architecture;
 use crate::config::{resolve_model, Defaults, GenerationConfig, ModelConfig, Task};
 use crate::error::{BriefError, Result};
 use crate::fetch::{ensure_model, FetchOptions};
-use crate::report::{ActorReport, Report, Timings};
+use crate::report::{ActorReport, Report, TaskError, Timings};
 use crate::runtime::chat::ChatMessage;
 use crate::runtime::device::select_device;
 use crate::tasks::actors::{
@@ -15,6 +15,7 @@ use crate::tasks::actors::{
 };
 use crate::tasks::encoder_stance::EncoderStance;
 use crate::tasks::evidence::evidence_for;
+use crate::tasks::fit::{opening_that_fits, shorten};
 use crate::tasks::nli_stance::NliStance;
 use crate::tasks::stance::{
     LlmStance, SharedGenerator, Stance, StanceClassifier, StanceQuery, StanceScores,
@@ -185,6 +186,13 @@ impl Pipeline {
             loaded.push((cfg.name.clone(), shared.clone()));
             Ok(shared)
         };
+        if !tasks.summarize {
+            // Checked even when nothing is generated: a bad flag is an error, never ignored.
+            opts.generation
+                .apply(&GenerationConfig::default())
+                .check()
+                .map_err(|m| BriefError::Usage(format!("{m} (command-line override)")))?;
+        }
         let summarizer = if tasks.summarize {
             let cfg = opts.config_for(Task::Summarize)?;
             // Overrides are checked before anything is downloaded or loaded.
@@ -343,10 +351,16 @@ impl Pipeline {
             report.parts = Some(s.parts);
         }
 
+        // A summary already made is never thrown away because stance fails after it.
+        let mut failed = None;
         if self.classifier.is_some() && tasks.stance {
             let t1 = Instant::now();
-            self.stance(article, &mut report, say)?;
+            let result = self.stance(article, &mut report, say);
             timings.stance_s = t1.elapsed().as_secs_f64();
+            match result {
+                Err(e) if report.summary.is_some() => failed = Some(e),
+                other => other?,
+            }
         }
 
         let rate = |n: usize, d: f64| if d > 0.0 { n as f64 / d } else { 0.0 };
@@ -356,7 +370,19 @@ impl Pipeline {
         report.timings = timings;
         // Load time is charged to the first article only.
         self.load_s = 0.0;
-        Ok(report)
+        match failed {
+            Some(error) => {
+                report.errors.push(TaskError {
+                    task: "stance".into(),
+                    message: error.to_string(),
+                });
+                Err(BriefError::Partial {
+                    report: Box::new(report),
+                    error: Box::new(error),
+                })
+            }
+            None => Ok(report),
+        }
     }
 
     fn stance(
@@ -368,15 +394,16 @@ impl Pipeline {
         let Some(c) = self.classifier.as_mut() else {
             return Ok(());
         };
+        let view = prompt_view(c, article, say)?;
         let actors = if self.opts.actors.is_empty() {
-            find_actors(c, article, say)?
+            find_actors(c, article, &view, say)?
         } else {
             manual_actors(article, &self.opts.actors)?
         };
         let (target, source) = match &self.opts.target {
             Some(t) => (t.trim().to_string(), TargetSource::Given),
             None => match (&c.cfg.prompts.target, &c.model) {
-                (Some(p), Some(m)) => derive_target(m.borrow_mut().as_mut(), p, article)?,
+                (Some(p), Some(m)) => derive_target(m.borrow_mut().as_mut(), p, &view)?,
                 _ => (
                     article.title.clone().unwrap_or_default(),
                     TargetSource::Headline,
@@ -415,10 +442,10 @@ impl Pipeline {
                     },
                 )
             } else {
-                let ev: Vec<String> = evidence.iter().map(|e| e.sentence.clone()).collect();
+                let ev = quoted_evidence(c, &evidence)?;
                 let q = StanceQuery {
-                    title: article.title.as_deref(),
-                    article: &article.body,
+                    title: view.title.as_deref(),
+                    article: &view.body,
                     actor: &actor.name,
                     aliases: &actor.aliases,
                     target: &target,
@@ -451,6 +478,7 @@ impl Pipeline {
 fn find_actors(
     c: &mut Classifier,
     article: &Article,
+    view: &Article,
     say: &mut dyn FnMut(&str),
 ) -> Result<Vec<Actor>> {
     let candidates = find_candidates(article);
@@ -460,7 +488,7 @@ fn find_actors(
     let mut messages = crate::tasks::prompt_messages(
         prompt.system.as_deref(),
         &prompt.user,
-        minijinja::context! { title => article.title, text => article.body },
+        minijinja::context! { title => view.title, text => view.body },
         "actors",
     )?;
     let settings = GenerationConfig {
@@ -484,4 +512,131 @@ fn find_actors(
         }
     };
     Ok(merge_proposals(article, candidates, &proposals))
+}
+
+/// Tokens of a stance prompt kept for everything but the article: the question, the actor,
+/// the quoted evidence (each sentence at most `EVIDENCE_TOKENS`) and the answer.
+const STANCE_RESERVE_TOKENS: usize = 1024;
+/// Most tokens of one evidence sentence quoted in a prompt (the report keeps it whole).
+const EVIDENCE_TOKENS: usize = 160;
+
+/// The article as the classifier's prompts show it: whole when it fits the classifier's
+/// context budget, else its opening (each actor's evidence still comes from the whole text).
+fn prompt_view(c: &Classifier, article: &Article, say: &mut dyn FnMut(&str)) -> Result<Article> {
+    let Some(model) = c.model.as_ref() else {
+        return Ok(article.clone());
+    };
+    let model = model.borrow();
+    let budget = c.cfg.context_budget.min(model.context_length());
+    let room = budget.saturating_sub(STANCE_RESERVE_TOKENS).max(64);
+    let (view, cut) = opening_that_fits(model.as_ref(), article, room)?;
+    if cut {
+        say(&format!(
+            "the article is longer than {room} tokens: stance prompts show its opening, with each actor's evidence from the whole text"
+        ));
+    }
+    Ok(view)
+}
+
+/// Evidence sentences as quoted in a prompt: each cut to `EVIDENCE_TOKENS` when a model will
+/// read them (an NLI classifier truncates its premise itself).
+fn quoted_evidence(
+    c: &Classifier,
+    evidence: &[crate::tasks::evidence::Evidence],
+) -> Result<Vec<String>> {
+    let Some(model) = c.model.as_ref() else {
+        return Ok(evidence.iter().map(|e| e.sentence.clone()).collect());
+    };
+    let model = model.borrow();
+    evidence
+        .iter()
+        .map(|e| shorten(model.as_ref(), &e.sentence, EVIDENCE_TOKENS))
+        .collect()
+}
+
+/// Checks the per-article stance inputs before any model is loaded, so a typo costs nothing:
+/// the target must not be blank and every `--actor` must occur in the article. Returns the
+/// actor specs with repeats merged (one row per name; aliases of repeats joined).
+pub fn check_stance_inputs(
+    article: &Article,
+    actors: &[String],
+    target: Option<&str>,
+) -> Result<Vec<String>> {
+    if target.is_some_and(|t| t.trim().is_empty()) {
+        return Err(BriefError::Usage(
+            "--target is empty; give the issue stance is toward, e.g. --target \"the coup\"".into(),
+        ));
+    }
+    let merged = merge_actor_specs(actors);
+    manual_actors(article, &merged)?;
+    Ok(merged)
+}
+
+/// `NAME[=ALIASES]` specs with repeated names (case-insensitive) merged into one.
+fn merge_actor_specs(specs: &[String]) -> Vec<String> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for spec in specs {
+        let (name, aliases) = match spec.split_once('=') {
+            Some((n, a)) => (n.trim(), a.split(',').map(str::trim).collect::<Vec<_>>()),
+            None => (spec.trim(), Vec::new()),
+        };
+        let aliases = aliases
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .map(String::from);
+        match out
+            .iter_mut()
+            .find(|(n, _)| n.to_lowercase() == name.to_lowercase())
+        {
+            Some((_, have)) => {
+                for a in aliases {
+                    if !have.contains(&a) {
+                        have.push(a);
+                    }
+                }
+            }
+            None => out.push((name.to_string(), aliases.collect())),
+        }
+    }
+    out.into_iter()
+        .map(|(n, a)| {
+            if a.is_empty() {
+                n
+            } else {
+                format!("{n}={}", a.join(","))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_actors_are_merged_into_one() {
+        let specs: Vec<String> = [
+            "France",
+            "france=Paris",
+            "US=Washington",
+            "France=Paris,Élysée",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            merge_actor_specs(&specs),
+            ["France=Paris,Élysée", "US=Washington"]
+        );
+    }
+
+    #[test]
+    fn stance_inputs_are_checked_before_any_model() {
+        let a = Article::from_text("t", "Title\n\nFrance condemned the coup.");
+        assert!(check_stance_inputs(&a, &[], Some("  ")).is_err());
+        let e = check_stance_inputs(&a, &["Atlantis".into()], None).unwrap_err();
+        assert!(e.to_string().contains("does not occur"), "{e}");
+        let ok = check_stance_inputs(&a, &["France".into(), "France".into()], Some("the coup"));
+        assert_eq!(ok.unwrap(), ["France"]);
+    }
 }

@@ -73,6 +73,17 @@ pub struct Report {
     /// Summary tokens generated over all summarizer calls.
     pub tokens_out: usize,
     pub timings: Timings,
+    /// Tasks that failed after others succeeded (the report keeps what succeeded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<TaskError>,
+}
+
+/// A task of the run that failed, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskError {
+    /// `summarize` or `stance`.
+    pub task: String,
+    pub message: String,
 }
 
 impl Report {
@@ -91,6 +102,7 @@ impl Report {
             tokens_in: 0,
             tokens_out: 0,
             timings: Timings::default(),
+            errors: Vec::new(),
         }
     }
 

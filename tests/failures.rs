@@ -158,6 +158,9 @@ fn checksum_mismatch_removes_file() {
             .env("HF_HOME", home.path())
             .args(["models", "pull", cfg.to_str().unwrap()]));
     assert_clear_error(&out, "checksum mismatch for model.gguf");
+    // The user's own file is never touched, and the message does not claim it was removed.
+    assert!(out.2.contains("was left as it is"), "{}", out.2);
+    assert!(d.path().join("source.gguf").exists());
     // Nothing was installed and no partial file is left.
     let leftovers: Vec<_> = walk(home.path())
         .into_iter()

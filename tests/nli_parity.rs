@@ -239,15 +239,7 @@ fn nli_stance_cli_labels_every_actor() {
             .sum();
         assert!((sum - 1.0).abs() < 1e-4, "scores sum to {sum}: {s}");
     }
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("docs/report.schema.json")).expect("schema"),
-    )
-    .expect("schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    assert!(
-        validator.is_valid(&report),
-        "report does not match the schema"
-    );
+    validate(&report);
 }
 
 #[test]

@@ -4,27 +4,6 @@
 mod common;
 use common::*;
 
-fn json_of(out: &(i32, String, String)) -> serde_json::Value {
-    assert_eq!(out.0, 0, "brief failed: {}", out.2);
-    serde_json::from_str(&out.1).unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.1))
-}
-
-fn validate(report: &serde_json::Value) {
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "report does not match docs/report.schema.json: {errors:?}"
-    );
-}
-
 #[test]
 fn sample_article_run_has_summary_target_and_grounded_actors() {
     ensure_test_models();

@@ -3,6 +3,7 @@
 
 mod encoder;
 mod schema;
+mod validate;
 
 pub use encoder::{Aggregate, EncoderConfig};
 pub use schema::*;
@@ -30,7 +31,7 @@ impl Defaults {
         let (origin, text) = match path {
             Some(p) => (
                 p.display().to_string(),
-                std::fs::read_to_string(p).map_err(|e| BriefError::io(p, e))?,
+                std::fs::read_to_string(p).map_err(|e| BriefError::input(p, e))?,
             ),
             None => (
                 "built-in default.toml".to_string(),
@@ -68,7 +69,7 @@ pub fn builtin_models() -> Result<Vec<ModelConfig>> {
 pub fn resolve_model(name_or_path: &str) -> Result<ModelConfig> {
     let p = Path::new(name_or_path);
     if name_or_path.ends_with(".toml") || p.is_file() {
-        let text = std::fs::read_to_string(p).map_err(|e| BriefError::io(p, e))?;
+        let text = std::fs::read_to_string(p).map_err(|e| BriefError::input(p, e))?;
         return ModelConfig::parse(&text, &p.display().to_string()).map(|mut c| {
             // `local` paths in a config file are relative to the file, so a model folder
             // with its config travels as a unit.

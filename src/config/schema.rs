@@ -502,8 +502,16 @@ impl GenerationConfig {
         if g.top_p.is_some_and(|p| !(p > 0.0 && p <= 1.0)) {
             return Err("generation.top_p must be in (0, 1]".into());
         }
-        if g.repeat_penalty <= 0.0 {
-            return Err("generation.repeat_penalty must be positive (1.0 = off)".into());
+        if !(g.repeat_penalty > 0.0 && g.repeat_penalty.is_finite()) {
+            return Err("generation.repeat_penalty must be a positive number (1.0 = off)".into());
+        }
+        if g.top_k == Some(0) {
+            return Err("generation.top_k must be at least 1 (leave it unset for no limit)".into());
+        }
+        if g.stop.iter().any(String::is_empty) {
+            return Err(
+                "generation.stop must not contain an empty string (it would stop at once)".into(),
+            );
         }
         if g.num_beams == 0 {
             return Err("generation.num_beams must be at least 1 (1 = no beam search)".into());
@@ -702,7 +710,9 @@ impl ModelConfig {
             if !(0.0..1.0).contains(&st.min_confidence) {
                 return Err("stance.min_confidence must be in [0, 1)".into());
             }
+            super::validate::check_stance(st)?;
         }
+        super::validate::check_templates(self)?;
         if self.tasks.contains(&Task::Summarize) && self.prompts.summarize.is_none() {
             return Err(
                 "a summarizer needs [prompts.summarize] with `user` and `merge_user`".into(),

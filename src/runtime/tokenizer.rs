@@ -180,6 +180,40 @@ pub fn encode_plain_all(tokenizer: &Tokenizer, texts: &[String]) -> Result<Vec<V
         .collect()
 }
 
+/// GGUF tokenizer metadata for tests: a byte-level BPE vocabulary of `tokens` (those written
+/// `<|…|>` are special) with `merges`, pre-tokenized as `pre`.
+#[cfg(test)]
+pub(crate) fn test_metadata(tokens: &[&str], merges: &[&str], pre: &str) -> HashMap<String, Value> {
+    let strings =
+        |v: &[&str]| Value::Array(v.iter().map(|t| Value::String(t.to_string())).collect());
+    let mut md = HashMap::new();
+    md.insert("tokenizer.ggml.model".into(), Value::String("gpt2".into()));
+    md.insert("tokenizer.ggml.pre".into(), Value::String(pre.into()));
+    md.insert("tokenizer.ggml.tokens".into(), strings(tokens));
+    md.insert(
+        "tokenizer.ggml.token_type".into(),
+        Value::Array(
+            tokens
+                .iter()
+                .map(|t| Value::I32(if t.starts_with("<|") { 3 } else { 1 }))
+                .collect(),
+        ),
+    );
+    md.insert("tokenizer.ggml.merges".into(), strings(merges));
+    md
+}
+
+/// A tiny byte-level tokenizer whose only tokens are single bytes: "中" (E4 B8 AD) is three
+/// tokens, so tests can cut a character in half.
+#[cfg(test)]
+pub(crate) fn byte_level_for_tests() -> Tokenizer {
+    let md = test_metadata(&["a", "b", "ä", "¸", "Ń", "<|im_end|>"], &[], "gpt2");
+    match tokenizer_from_gguf(&md) {
+        Ok(t) => t,
+        Err(e) => panic!("test tokenizer: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,37 +221,7 @@ mod tests {
     /// A toy byte-level BPE vocabulary shaped like a GGUF's metadata.
     fn toy(pre: &str) -> HashMap<String, Value> {
         let tokens = ["a", "b", "ab", "Ġ", "Ġab", "<|im_end|>", "1", "2", "12"];
-        let mut md = HashMap::new();
-        md.insert("tokenizer.ggml.model".into(), Value::String("gpt2".into()));
-        md.insert("tokenizer.ggml.pre".into(), Value::String(pre.into()));
-        md.insert(
-            "tokenizer.ggml.tokens".into(),
-            Value::Array(
-                tokens
-                    .iter()
-                    .map(|t| Value::String(t.to_string()))
-                    .collect(),
-            ),
-        );
-        md.insert(
-            "tokenizer.ggml.token_type".into(),
-            Value::Array(
-                tokens
-                    .iter()
-                    .map(|t| Value::I32(if t.starts_with("<|") { 3 } else { 1 }))
-                    .collect(),
-            ),
-        );
-        md.insert(
-            "tokenizer.ggml.merges".into(),
-            Value::Array(
-                ["a b", "Ġ ab", "1 2"]
-                    .iter()
-                    .map(|t| Value::String(t.to_string()))
-                    .collect(),
-            ),
-        );
-        md
+        test_metadata(&tokens, &["a b", "Ġ ab", "1 2"], pre)
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod actors;
 pub mod encoder_stance;
 pub mod evidence;
+pub mod fit;
 pub mod gazetteer;
 pub mod nli_stance;
 pub mod stance;

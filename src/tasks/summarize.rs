@@ -104,18 +104,28 @@ pub fn summarize(
         add(&mut acc, &g);
         summaries.push(g.text.trim().to_string());
     }
-    // Reduce: combine part summaries, in groups that fit, until one remains.
+    // Reduce: combine part summaries, in groups that fit, until one remains. Every round must
+    // shrink the list; when no two part summaries fit together it cannot, and we say so.
     loop {
         let m = messages(
             prompt,
             render(&prompt.merge_user, title, None, Some(&summaries))?,
         );
-        if summaries.len() == 1 || model.count_chat_tokens(&m)? <= limit {
+        let fits = model.count_chat_tokens(&m)? <= limit;
+        if summaries.len() == 1 && !fits {
+            // One part summary whose merge prompt would not fit: it is the summary.
+            let text = summaries.remove(0);
+            on_text(&text);
+            acc.text = text;
+            return Ok(acc);
+        }
+        if fits {
             let g = model.chat(&m, settings, on_text)?;
             add(&mut acc, &g);
             acc.text = g.text.trim().to_string();
             return Ok(acc);
         }
+        let before = summaries.len();
         let mut next = Vec::new();
         let mut group: Vec<String> = Vec::new();
         for s in summaries.drain(..) {
@@ -132,6 +142,12 @@ pub fn summarize(
         }
         if !group.is_empty() {
             next.push(merge(model, prompt, title, &group, settings, &mut acc)?);
+        }
+        if next.len() >= before {
+            return Err(BriefError::Usage(format!(
+                "the {before} part summaries are too long to combine two at a time within context_budget {budget} (max_new_tokens {}); raise context_budget or lower max_new_tokens",
+                settings.max_new_tokens
+            )));
         }
         summaries = next;
     }
@@ -165,8 +181,9 @@ fn add(acc: &mut Summary, g: &crate::runtime::generate::Generation) {
     acc.decode += g.decode;
 }
 
-/// Packs paragraphs (split further into sentences, then words, when one is too long) into
-/// pieces of at most `room` tokens each.
+/// Packs paragraphs (split further into sentences, then words, then characters when one is
+/// too long) into pieces of at most `room` tokens each. Linear in the text: long units are
+/// measured word by word, never re-tokenized as they grow.
 fn pack(model: &dyn Generator, body: &str, room: usize) -> Result<Vec<String>> {
     let mut units: Vec<String> = Vec::new();
     for para in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
@@ -179,23 +196,7 @@ fn pack(model: &dyn Generator, body: &str, room: usize) -> Result<Vec<String>> {
             if model.count_tokens(sentence)? <= room {
                 units.push(sentence.to_string());
             } else {
-                let mut cur = String::new();
-                for w in sentence.split_whitespace() {
-                    let cand = if cur.is_empty() {
-                        w.to_string()
-                    } else {
-                        format!("{cur} {w}")
-                    };
-                    if !cur.is_empty() && model.count_tokens(&cand)? > room {
-                        units.push(std::mem::take(&mut cur));
-                        cur = w.to_string();
-                    } else {
-                        cur = cand;
-                    }
-                }
-                if !cur.is_empty() {
-                    units.push(cur);
-                }
+                units.extend(super::fit::split_words(model, sentence, room)?);
             }
         }
     }
@@ -224,11 +225,26 @@ mod tests {
     use super::*;
     use crate::runtime::generate::{Generation, StopReason};
 
-    /// A fake model: one token per word, replies with the first word of the user turn, and
-    /// records every prompt it saw.
+    /// A fake model: one token per word (per 8 characters of a long word), replies with
+    /// `reply_words` words, and records every prompt it saw.
     struct Words {
         ctx: usize,
         seen: Vec<String>,
+        reply_words: usize,
+    }
+
+    fn word_tokens(t: &str) -> usize {
+        t.split_whitespace()
+            .map(|w| w.chars().count().div_ceil(8))
+            .sum()
+    }
+
+    fn words(ctx: usize) -> Words {
+        Words {
+            ctx,
+            seen: vec![],
+            reply_words: 1,
+        }
     }
 
     impl Generator for Words {
@@ -236,12 +252,10 @@ mod tests {
             "words"
         }
         fn count_chat_tokens(&self, m: &[ChatMessage]) -> Result<usize> {
-            Ok(m.iter()
-                .map(|x| x.content.split_whitespace().count() + 4)
-                .sum())
+            Ok(m.iter().map(|x| word_tokens(&x.content) + 4).sum())
         }
         fn count_tokens(&self, t: &str) -> Result<usize> {
-            Ok(t.split_whitespace().count())
+            Ok(word_tokens(t))
         }
         fn context_length(&self) -> usize {
             self.ctx
@@ -262,7 +276,7 @@ mod tests {
         ) -> Result<Generation> {
             let user = m.last().map(|x| x.content.clone()).unwrap_or_default();
             self.seen.push(user.clone());
-            let text = format!("S{}", self.seen.len());
+            let text = vec![format!("S{}", self.seen.len()); self.reply_words].join(" ");
             on(&text);
             Ok(Generation {
                 ids: Vec::new(),
@@ -287,10 +301,7 @@ mod tests {
 
     #[test]
     fn short_article_is_one_call() {
-        let mut m = Words {
-            ctx: 10_000,
-            seen: vec![],
-        };
+        let mut m = words(10_000);
         let a = Article::from_text("t", "Title\n\nOne two three.");
         let s = summarize(
             &mut m,
@@ -307,20 +318,8 @@ mod tests {
 
     #[test]
     fn long_article_is_split_and_every_word_is_seen() {
-        let mut m = Words {
-            ctx: 10_000,
-            seen: vec![],
-        };
-        let paras: Vec<String> = (0..30)
-            .map(|i| {
-                (0..40)
-                    .map(|j| format!("w{i}x{j}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    + "."
-            })
-            .collect();
-        let a = Article::from_text("t", &paras.join("\n\n"));
+        let mut m = words(10_000);
+        let a = long_article(30);
         let settings = GenerationConfig {
             max_new_tokens: 100,
             ..Default::default()
@@ -339,6 +338,86 @@ mod tests {
                 p.split_whitespace().count() + 4 <= 300,
                 "a prompt exceeded the budget"
             );
+        }
+    }
+
+    fn long_article(paras: usize) -> Article {
+        let text: Vec<String> = (0..paras)
+            .map(|i| {
+                (0..40)
+                    .map(|j| format!("w{i}x{j}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    + "."
+            })
+            .collect();
+        Article::from_text("t", &text.join("\n\n"))
+    }
+
+    #[test]
+    fn reduce_that_cannot_shrink_stops_with_an_error() {
+        // context_budget 256 with max_new_tokens 100: no two 100-word part summaries fit in
+        // one merge prompt. This used to loop forever.
+        let mut m = words(10_000);
+        m.reply_words = 100;
+        let settings = GenerationConfig {
+            max_new_tokens: 100,
+            ..Default::default()
+        };
+        let e = summarize(
+            &mut m,
+            &prompt(),
+            &long_article(12),
+            &settings,
+            256,
+            &mut |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("raise context_budget"), "{e}");
+        assert!(m.seen.len() < 40, "{} calls", m.seen.len());
+    }
+
+    #[test]
+    fn a_giant_word_is_cut_into_pieces_that_fit() {
+        let mut m = words(10_000);
+        let giant = "é".repeat(200_000);
+        let a = Article::from_text("t", &format!("Title\n\nStart. {giant} end."));
+        let settings = GenerationConfig {
+            max_new_tokens: 100,
+            ..Default::default()
+        };
+        let s = summarize(&mut m, &prompt(), &a, &settings, 1000, &mut |_| {}).unwrap();
+        assert!(s.parts > 1);
+        let seen: usize = m.seen.iter().map(|p| p.matches('é').count()).sum();
+        assert_eq!(seen, 200_000, "every character is summarized once");
+        for p in &m.seen {
+            assert!(word_tokens(p) + 4 <= 900, "a prompt exceeded the budget");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Whatever the article, budget and reply length, map-reduce ends (with a summary or
+        /// an error) within a bounded number of calls, and no prompt exceeds the budget.
+        #[test]
+        fn map_reduce_always_terminates(
+            paras in 1usize..40,
+            budget in 256usize..1200,
+            max_new in 1usize..200,
+            reply in 1usize..150,
+        ) {
+            let mut m = words(100_000);
+            m.reply_words = reply.min(max_new);
+            let settings = GenerationConfig { max_new_tokens: max_new, ..Default::default() };
+            let r = summarize(&mut m, &prompt(), &long_article(paras), &settings, budget, &mut |_| {});
+            let calls = m.seen.len();
+            proptest::prop_assert!(calls <= 4 * paras * 40 / 8 + 8, "{calls} calls");
+            if r.is_ok() {
+                for p in &m.seen {
+                    proptest::prop_assert!(word_tokens(p) + 4 <= budget - max_new);
+                }
+            }
         }
     }
 }

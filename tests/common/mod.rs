@@ -109,3 +109,26 @@ pub fn json_f32s(v: &serde_json::Value) -> Vec<f32> {
         .map(|x| x.as_f64().expect("number") as f32)
         .collect()
 }
+
+/// The report JSON of a successful run (panics with brief's stderr otherwise).
+pub fn json_of(out: &(i32, String, String)) -> serde_json::Value {
+    assert_eq!(out.0, 0, "brief failed: {}", out.2);
+    serde_json::from_str(&out.1).unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.1))
+}
+
+/// Asserts a report matches docs/report.schema.json, listing every violation.
+pub fn validate(report: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/report.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match docs/report.schema.json: {errors:?}"
+    );
+}

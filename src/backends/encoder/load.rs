@@ -98,6 +98,9 @@ pub fn load_classifier(
                 file: head.display().to_string(),
                 expected: want.clone(),
                 actual: got,
+                remedy: "the trained head is not the one its brief.toml was written with; \
+                         train again, or restore the file"
+                    .into(),
             });
         }
     }

@@ -2,6 +2,7 @@
 //! the one file (unless the config overrides the tokenizer or template).
 
 mod decoder;
+mod header;
 pub mod wrapped;
 
 pub use decoder::{Decoder, FAMILIES};
@@ -61,7 +62,10 @@ pub fn open_gguf(path: &Path) -> Result<(gguf_file::Content, std::fs::File)> {
     };
     let mut f = std::fs::File::open(path).map_err(|e| BriefError::io(path, e))?;
     let len = f.metadata().map_err(|e| BriefError::io(path, e))?.len();
-    let ct = gguf_file::Content::read(&mut f).map_err(|e| corrupt(e.to_string()))?;
+    header::check(&f, len).map_err(corrupt)?;
+    use std::io::Seek;
+    f.rewind().map_err(|e| BriefError::io(path, e))?;
+    let ct = gguf_file::Content::read(&mut f).map_err(|e| corrupt(candle_message(&e)))?;
     for (name, info) in &ct.tensor_infos {
         let bytes =
             info.shape.elem_count() / info.ggml_dtype.block_size() * info.ggml_dtype.type_size();
@@ -73,6 +77,15 @@ pub fn open_gguf(path: &Path) -> Result<(gguf_file::Content, std::fs::File)> {
         }
     }
     Ok((ct, f))
+}
+
+/// A candle error's message without the backtrace candle attaches when RUST_BACKTRACE is
+/// set: errors stay one line.
+pub fn candle_message(e: &candle_core::Error) -> String {
+    match e {
+        candle_core::Error::WithBacktrace { inner, .. } => candle_message(inner),
+        other => other.to_string(),
+    }
 }
 
 impl GgufLlm {
@@ -109,7 +122,7 @@ impl GgufLlm {
         };
         let corrupt = |e: candle_core::Error| BriefError::CorruptModel {
             path: path.clone(),
-            reason: e.to_string(),
+            reason: candle_message(&e),
         };
         let requantize = cfg.runtime.requantize_slow_types;
 

@@ -1,0 +1,125 @@
+//! Checks of a config that serde cannot make and that would otherwise fail (or silently
+//! mislead) only at run time: templates that do not compile, empty answer words or stop
+//! strings, non-finite numbers. Each error names the field.
+
+use super::schema::{ModelConfig, StanceConfig};
+
+/// Every prompt template compiles (minijinja syntax), named by its field.
+pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
+    let mut fields: Vec<(&str, &str)> = Vec::new();
+    if let Some(p) = &cfg.prompts.summarize {
+        fields.push(("prompts.summarize.user", &p.user));
+        fields.push(("prompts.summarize.merge_user", &p.merge_user));
+    }
+    for (name, p) in [
+        ("prompts.actors.user", &cfg.prompts.actors),
+        ("prompts.target.user", &cfg.prompts.target),
+    ] {
+        if let Some(p) = p {
+            fields.push((name, &p.user));
+        }
+    }
+    if let Some(st) = &cfg.stance {
+        fields.push(("stance.user", &st.user));
+        fields.push(("stance.support_question", &st.support_question));
+        fields.push(("stance.oppose_question", &st.oppose_question));
+    }
+    if let Some(n) = &cfg.nli {
+        fields.push(("nli.support_hypothesis", &n.support_hypothesis));
+        fields.push(("nli.oppose_hypothesis", &n.oppose_hypothesis));
+    }
+    if let Some(t) = &cfg.chat_template.template {
+        fields.push(("chat_template.template", t));
+    }
+    let env = minijinja::Environment::new();
+    for (field, source) in fields {
+        env.template_from_str(source)
+            .map_err(|e| format!("{field} is not a valid template: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The `[stance]` values the classifier divides by, scores or quotes.
+pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
+    let words = [
+        ("stance.yes", &st.yes),
+        ("stance.no", &st.no),
+        ("stance.labels.favor", &st.labels.favor),
+        ("stance.labels.against", &st.labels.against),
+        ("stance.labels.neutral", &st.labels.neutral),
+    ];
+    for (field, list) in words {
+        if list.is_empty() || list.iter().any(|w| w.trim().is_empty()) {
+            return Err(format!(
+                "{field} needs at least one answer word, and no empty ones"
+            ));
+        }
+    }
+    if st.max_evidence == 0 {
+        return Err("stance.max_evidence must be at least 1".into());
+    }
+    let b = &st.bias;
+    for (field, v) in [
+        ("stance.bias.favor", b.favor),
+        ("stance.bias.against", b.against),
+        ("stance.bias.neutral", b.neutral),
+    ] {
+        if !v.is_finite() {
+            return Err(format!("{field} must be a finite number, not {v}"));
+        }
+    }
+    if !st.min_confidence.is_finite() {
+        return Err("stance.min_confidence must be a finite number".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tasks::stance::StanceScores;
+
+    fn odd() -> impl proptest::strategy::Strategy<Value = f32> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(f32::NAN),
+            Just(f32::INFINITY),
+            Just(f32::NEG_INFINITY),
+            -50.0f32..50.0
+        ]
+    }
+
+    proptest::proptest! {
+        /// Biases and thresholds the config check accepts always give probabilities.
+        #[test]
+        fn accepted_biases_give_probabilities(f in odd(), a in odd(), n in odd(), min in odd()) {
+            let text = format!(
+                "user = \"x\"\nmin_confidence = {}\n[bias]\nfavor = {}\nagainst = {}\nneutral = {}\n",
+                toml_float(min), toml_float(f), toml_float(a), toml_float(n)
+            );
+            let st: StanceConfig = toml::from_str(&text).unwrap();
+            if check_stance(&st).is_ok() {
+                let s = StanceScores::from_log_scores([-0.7 + f, -1.2 + a, -0.4 + n]);
+                for p in [s.favor, s.against, s.neutral] {
+                    proptest::prop_assert!((0.0..=1.0).contains(&p), "{s:?}");
+                }
+                let (_, conf) = s.decide(st.min_confidence);
+                proptest::prop_assert!(conf.is_finite());
+            }
+        }
+    }
+
+    fn toml_float(v: f32) -> String {
+        if v.is_nan() {
+            "nan".into()
+        } else if v.is_infinite() {
+            if v > 0.0 {
+                "inf".into()
+            } else {
+                "-inf".into()
+            }
+        } else {
+            format!("{v:?}")
+        }
+    }
+}
