@@ -215,11 +215,8 @@ impl Pipeline {
             if cfg.architecture == Architecture::EncoderClassifier {
                 let files = ensure_model(&cfg, &fetch, say)?;
                 let model = crate::backends::encoder::load_classifier(&cfg, &files, &device)?;
-                let stance: Box<dyn StanceClassifier> = Box::new(EncoderStance::new(
-                    &cfg.name,
-                    model,
-                    cfg.encoder_settings(),
-                ));
+                let stance: Box<dyn StanceClassifier> =
+                    Box::new(EncoderStance::new(&cfg.name, model, cfg.encoder_settings()));
                 Some(Classifier {
                     cfg,
                     model: None,

@@ -40,7 +40,18 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut say = crate::commands::notice(g.quiet);
+    let quiet = g.quiet;
     let outcome = brief::train::train_stance(&opts, &mut say, &mut |p| match p {
+        Phase::Epoch(e) => {
+            if !quiet {
+                bar.suspend(|| {
+                    eprintln!(
+                        "brief: epoch {}: train loss {:.4}, dev macro-F1 {:.3}, F_avg {:.3} ({:.0} s)",
+                        e.epoch, e.train_loss, e.dev_macro_f1, e.dev_f_avg, e.seconds
+                    )
+                });
+            }
+        }
         Phase::Caching(done, total) => {
             bar.set_prefix("frozen layers");
             bar.set_length(total as u64);
@@ -68,7 +79,11 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
             e.dev_f_avg,
             e.dev_accuracy,
             e.seconds,
-            if e.epoch == report.best_epoch { "  (kept)" } else { "" }
+            if e.epoch == report.best_epoch {
+                "  (kept)"
+            } else {
+                ""
+            }
         );
     }
     println!(

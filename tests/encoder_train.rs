@@ -38,16 +38,25 @@ fn encoder_bert_forward_matches_transformers() {
     let config: candle_transformers::models::bert::Config =
         serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
     let vb = unsafe {
-        VarBuilder::from_mmaped_safetensors(&[dir.join("model.safetensors")], DType::F32, &Device::Cpu)
+        VarBuilder::from_mmaped_safetensors(
+            &[dir.join("model.safetensors")],
+            DType::F32,
+            &Device::Cpu,
+        )
     }
     .unwrap();
     let bert = Bert::load(config.clone(), vb.clone()).unwrap();
     let pooler = candle_nn::linear(32, 32, vb.pp("bert.pooler.dense")).unwrap();
     let classifier = candle_nn::linear(32, 3, vb.pp("classifier")).unwrap();
     let r: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("reference.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("reference.json")).unwrap())
+            .unwrap();
     let pairs = r["pairs"].as_array().unwrap();
-    let width = pairs.iter().map(|p| p["input_ids"].as_array().unwrap().len()).max().unwrap();
+    let width = pairs
+        .iter()
+        .map(|p| p["input_ids"].as_array().unwrap().len())
+        .max()
+        .unwrap();
     let (mut ids, mut types, mut mask) = (Vec::new(), Vec::new(), Vec::new());
     for p in pairs {
         let i = json_u32s(&p["input_ids"]);
@@ -60,7 +69,11 @@ fn encoder_bert_forward_matches_transformers() {
     assert!(mask.contains(&0), "the batch must exercise padding");
     let t = |v: Vec<u32>| Tensor::from_vec(v, (pairs.len(), width), &Device::Cpu).unwrap();
     let hidden = bert.forward(&t(ids), &t(types), &t(mask)).unwrap();
-    let pooled = pooler.forward(&hidden.i((.., 0)).unwrap()).unwrap().tanh().unwrap();
+    let pooled = pooler
+        .forward(&hidden.i((.., 0)).unwrap())
+        .unwrap()
+        .tanh()
+        .unwrap();
     let logits: Vec<Vec<f32>> = classifier.forward(&pooled).unwrap().to_vec2().unwrap();
     let mut worst = 0f32;
     for (row, p) in logits.iter().zip(pairs) {
@@ -68,14 +81,20 @@ fn encoder_bert_forward_matches_transformers() {
             worst = worst.max((a - b).abs());
         }
     }
-    assert!(worst <= 1e-4, "brief's BERT differs from transformers by {worst:e}");
+    assert!(
+        worst <= 1e-4,
+        "brief's BERT differs from transformers by {worst:e}"
+    );
 }
 
 /// A backbone config over the tiny fixture's files (fetched from `local`).
 fn tiny_backbone(dir: &Path) -> PathBuf {
     let fixture = std::fs::read_to_string(tiny().join("brief.toml")).unwrap();
     let sha = |name: &str| -> String {
-        let line = fixture.lines().find(|l| l.contains(&format!("\"{name}\""))).unwrap();
+        let line = fixture
+            .lines()
+            .find(|l| l.contains(&format!("\"{name}\"")))
+            .unwrap();
         let at = line.find("sha256 = \"").unwrap() + 10;
         line[at..at + 64].to_string()
     };
@@ -111,17 +130,22 @@ const NAMES: &[&str] = &[
 ];
 const VERBS: &[(&str, &str)] = &[("likes", "favor"), ("hates", "against"), ("met", "neutral")];
 
-/// Sentences "A likes B." (favor), "A hates B." (against), "A met B." (neutral).
-fn synthetic(path: &Path, n: usize, offset: usize) {
+/// Sentences "A likes B <when>." (favor), "A hates B <when>." (against), "A met B <when>."
+/// (neutral).
+fn synthetic(path: &Path, n: usize, offset: usize, when: &str) {
     let mut out = String::new();
     for i in 0..n {
         let a = NAMES[(i + offset) % NAMES.len()];
         let b = NAMES[(i * 3 + offset + 1) % NAMES.len()];
-        let b = if a == b { NAMES[(i * 3 + offset + 2) % NAMES.len()] } else { b };
+        let b = if a == b {
+            NAMES[(i * 3 + offset + 2) % NAMES.len()]
+        } else {
+            b
+        };
         let (verb, stance) = VERBS[(i + offset / 3) % VERBS.len()];
         out.push_str(
             &serde_json::json!({
-                "id": format!("syn-{offset}-{i}"), "text": format!("{a} {verb} {b} today."),
+                "id": format!("syn-{offset}-{i}"), "text": format!("{a} {verb} {b} {when}."),
                 "target": b, "actors": [{"name": a, "stance": stance}],
                 "source": "synthetic", "license": "CC0"
             })
@@ -162,8 +186,8 @@ fn setup() -> tempfile::TempDir {
     fresh_cache();
     let dir = tempfile::tempdir().unwrap();
     tiny_backbone(dir.path());
-    synthetic(&dir.path().join("train.jsonl"), 240, 0);
-    synthetic(&dir.path().join("dev.jsonl"), 60, 1000);
+    synthetic(&dir.path().join("train.jsonl"), 240, 0, "today");
+    synthetic(&dir.path().join("dev.jsonl"), 60, 1000, "yesterday");
     dir
 }
 
@@ -173,24 +197,48 @@ fn encoder_learns_a_separable_rule_and_saves_exactly() {
     let outcome = train_stance(&options(dir.path(), "m", 5), &mut |_| {}, &mut |_| {}).unwrap();
     let r = &outcome.report;
     let (first, last) = (&r.epochs[0], r.epochs.last().unwrap());
-    assert!(last.train_loss < 0.5 * first.train_loss, "loss must fall: {:?}", r.epochs);
+    assert!(
+        last.train_loss < 0.5 * first.train_loss,
+        "loss must fall: {:?}",
+        r.epochs
+    );
     let best = r.epochs.iter().find(|e| e.epoch == r.best_epoch).unwrap();
-    assert!(best.dev_accuracy > 0.9, "dev accuracy {}: {:?}", best.dev_accuracy, r.epochs);
+    assert!(
+        best.dev_accuracy > 0.9,
+        "dev accuracy {}: {:?}",
+        best.dev_accuracy,
+        r.epochs
+    );
 
     // save → load: the classifier read back from brief.toml gives the same logits.
     let cfg = resolve_model(dir.path().join("m/brief.toml").to_str().unwrap()).unwrap();
     let files = ensure_model(&cfg, &FetchOptions::default(), &mut |_| {}).unwrap();
     let loaded = load_classifier(&cfg, &files, &Device::Cpu).unwrap();
     let q = vec![
-        ("anna hates boris today.".to_string(), vec!["anna".to_string()], "boris".to_string()),
-        ("carla met hugo.".to_string(), vec!["carla".to_string()], "hugo".to_string()),
+        (
+            "anna hates boris today.".to_string(),
+            vec!["anna".to_string()],
+            "boris".to_string(),
+        ),
+        (
+            "carla met hugo.".to_string(),
+            vec!["carla".to_string()],
+            "hugo".to_string(),
+        ),
     ];
-    assert_eq!(outcome.model.logits(&q).unwrap(), loaded.logits(&q).unwrap());
+    assert_eq!(
+        outcome.model.logits(&q).unwrap(),
+        loaded.logits(&q).unwrap()
+    );
 
     // The same seed gives the same file.
     train_stance(&options(dir.path(), "m2", 5), &mut |_| {}, &mut |_| {}).unwrap();
     let h = |d: &str| std::fs::read(dir.path().join(d).join("head.safetensors")).unwrap();
-    assert_eq!(h("m"), h("m2"), "training is not deterministic for one seed");
+    assert_eq!(
+        h("m"),
+        h("m2"),
+        "training is not deterministic for one seed"
+    );
 }
 
 #[test]
@@ -200,8 +248,27 @@ fn encoder_cli_trains_classifies_and_refuses_overlap() {
     let home = fresh_cache();
     let out = run(brief()
         .env("HF_HOME", home)
-        .args(["train", "stance", "--quiet", "--epochs", "12", "--lr", "3e-3", "--head-lr", "1e-2"])
-        .args(["--hidden", "16", "--max-length", "32", "--batch-size", "16", "--target-dropout", "0"])
+        .args([
+            "train",
+            "stance",
+            "--quiet",
+            "--epochs",
+            "12",
+            "--lr",
+            "3e-3",
+            "--head-lr",
+            "1e-2",
+        ])
+        .args([
+            "--hidden",
+            "16",
+            "--max-length",
+            "32",
+            "--batch-size",
+            "16",
+            "--target-dropout",
+            "0",
+        ])
         .arg("--data")
         .arg(d.join("train.jsonl"))
         .arg("--dev")
@@ -218,7 +285,9 @@ fn encoder_cli_trains_classifies_and_refuses_overlap() {
     std::fs::write(&article, "greta hates jonas today.\n").unwrap();
     let out = run(brief()
         .env("HF_HOME", home)
-        .args(["stance", "--quiet", "--format", "json", "--target", "jonas", "--actor", "greta"])
+        .args([
+            "stance", "--quiet", "--format", "json", "--target", "jonas", "--actor", "greta",
+        ])
         .arg(&article)
         .arg("--classifier")
         .arg(&cfg));

@@ -3,8 +3,8 @@
 //! runs the top layers and the head, which is what makes it affordable on a CPU.
 
 use super::data::Item;
-use crate::backends::encoder::{mean_pooled, Batch, Encoded, SentenceEncoder};
 use crate::backends::encoder::bert::Bert;
+use crate::backends::encoder::{mean_pooled, Batch, Encoded, SentenceEncoder};
 use crate::error::Result;
 use candle_core::{DType, Device, IndexOp, Tensor};
 use std::collections::HashMap;
@@ -42,7 +42,13 @@ pub fn build(
     let (sentence_of, first_of) = distinct(items.iter().map(|i| i.text.as_str()));
     let (target_of, targets_text) = {
         let (of, first) = distinct(items.iter().map(|i| i.target.as_str()));
-        (of, first.iter().map(|&i| items[i].target.clone()).collect::<Vec<_>>())
+        (
+            of,
+            first
+                .iter()
+                .map(|&i| items[i].target.clone())
+                .collect::<Vec<_>>(),
+        )
     };
     // Shortest first, so each batch pads little.
     let mut order: Vec<usize> = (0..first_of.len()).collect();
@@ -51,7 +57,11 @@ pub fn build(
     let h = bert.config.hidden_size;
     for chunk in order.chunks(CACHE_BATCH) {
         let refs: Vec<&Encoded> = chunk.iter().map(|&u| &encoded[first_of[u]]).collect();
-        let b = Batch::new(&refs, Tensor::zeros((refs.len(), h), DType::F32, device)?, device)?;
+        let b = Batch::new(
+            &refs,
+            Tensor::zeros((refs.len(), h), DType::F32, device)?,
+            device,
+        )?;
         let x = bert.forward_to(&b.ids, &b.types, &b.mask, frozen)?;
         for (r, &u) in chunk.iter().enumerate() {
             let len = refs[r].ids.len();

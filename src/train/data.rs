@@ -144,6 +144,8 @@ mod tests {
         assert_eq!(items[0].actor, vec!["France".to_string()]);
         // Two evidence sentences for Mali, none for the absent Niger.
         assert_eq!(items.len(), 3, "{items:?}");
-        assert!(items[1..].iter().all(|i| i.label == 0 && i.text.contains("Mali")));
+        assert!(items[1..]
+            .iter()
+            .all(|i| i.label == 0 && i.text.contains("Mali")));
     }
 }

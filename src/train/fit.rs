@@ -33,8 +33,8 @@ pub struct FitSettings {
     pub patience: usize,
 }
 
-/// What the loop reports as it goes: (step, total steps, last loss, last dev macro-F1).
-pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, f64, Option<f64>);
+/// What the loop reports as it goes.
+pub type Progress<'a> = &'a mut dyn FnMut(super::Phase);
 
 /// Loss weights per label from the training labels.
 pub fn class_weights(labels: &[usize], power: f32) -> [f32; 3] {
@@ -66,11 +66,10 @@ pub fn predict(trained: &Trained, data: &Cached, device: &Device) -> Result<Vec<
     for chunk in idx.chunks(64) {
         let (lower, batch, _) = data.batch(chunk, &vec![false; chunk.len()], device)?;
         let rows: Vec<Vec<f32>> = trained.logits(&lower, &batch)?.to_vec2()?;
-        out.extend(rows.iter().map(|r| {
-            (0..3)
-                .max_by(|&a, &b| r[a].total_cmp(&r[b]))
-                .unwrap_or(2)
-        }));
+        out.extend(
+            rows.iter()
+                .map(|r| (0..3).max_by(|&a, &b| r[a].total_cmp(&r[b])).unwrap_or(2)),
+        );
     }
     Ok(out)
 }
@@ -167,7 +166,10 @@ pub fn fit(
         let t0 = Instant::now();
         let (mut losses, mut sum) = (Vec::new(), 0f64);
         for b in batches(train, s.batch_size.max(1), &mut rng) {
-            let hide: Vec<bool> = b.iter().map(|_| rng.random::<f32>() < s.target_dropout).collect();
+            let hide: Vec<bool> = b
+                .iter()
+                .map(|_| rng.random::<f32>() < s.target_dropout)
+                .collect();
             let (lower, batch, labels) = train.batch(&b, &hide, device)?;
             let loss = weighted_loss(&trained.logits(&lower, &batch)?, &labels, &weights)?;
             let grads = loss.backward()?;
@@ -185,7 +187,7 @@ pub fn fit(
             losses.push(l);
             sum += l;
             step += 1;
-            progress(step, total, l, last_f1);
+            progress(super::Phase::Training(step, total, l, last_f1));
         }
         let m = score(&predict(trained, dev, device)?, &dev.labels);
         last_f1 = Some(m.macro_f1);
@@ -202,6 +204,9 @@ pub fn fit(
             dev_accuracy: m.accuracy,
             seconds: t0.elapsed().as_secs_f64(),
         });
+        if let Some(e) = stats.last() {
+            progress(super::Phase::Epoch(e.clone()));
+        }
         if m.macro_f1 > best.0 {
             best = (m.macro_f1, epoch);
             best_snap = snapshot(vm)?;

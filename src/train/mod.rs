@@ -52,6 +52,8 @@ pub enum Phase {
     Caching(usize, usize),
     /// (step, steps, last batch loss, last dev macro-F1).
     Training(usize, usize, f64, Option<f64>),
+    /// An epoch ended.
+    Epoch(report::EpochStats),
 }
 
 /// What training leaves: the report, and the classifier in memory (exactly the saved one).
@@ -106,23 +108,32 @@ pub fn train_stance(
         done += n;
         phase(Phase::Caching(done, total));
     };
-    let train = cache::build(&backbone.bert, &backbone.encoder, frozen, &items, &device, &mut tick)?;
-    let dev = cache::build(&backbone.bert, &backbone.encoder, frozen, &dev_items, &device, &mut tick)?;
+    let train = cache::build(
+        &backbone.bert,
+        &backbone.encoder,
+        frozen,
+        &items,
+        &device,
+        &mut tick,
+    )?;
+    let dev = cache::build(
+        &backbone.bert,
+        &backbone.encoder,
+        frozen,
+        &dev_items,
+        &device,
+        &mut tick,
+    )?;
     let cache_seconds = t_cache.elapsed().as_secs_f64();
+    say(&format!(
+        "frozen layers cached in {cache_seconds:.0} s; training"
+    ));
 
     let vm = VarMap::new();
     init_vars(&vm, &backbone.bert, opts, &device)?;
     let vb = VarBuilder::from_varmap(&vm, DType::F32, &device);
     let trained = Trained::load(&backbone.bert.config, opts.trained_layers, opts.hidden, vb)?;
-    let (epochs, best_epoch) = fit::fit(
-        &trained,
-        &vm,
-        &train,
-        &dev,
-        &opts.fit,
-        &device,
-        &mut |s, n, l, f| phase(Phase::Training(s, n, l, f)),
-    )?;
+    let (epochs, best_epoch) = fit::fit(&trained, &vm, &train, &dev, &opts.fit, &device, phase)?;
     let labels: Vec<usize> = items.iter().map(|i| i.label).collect();
     let mut label_counts = [0usize; 3];
     for &l in &labels {
@@ -193,7 +204,12 @@ fn init_vars(
 
 /// Rounds the trained tensors to f16 (what is stored, so the model in memory and the one read
 /// back agree exactly) and writes head.safetensors, brief.toml and training.json.
-fn save(vm: &VarMap, base: &ModelConfig, opts: &TrainOptions, report: &TrainingReport) -> Result<()> {
+fn save(
+    vm: &VarMap,
+    base: &ModelConfig,
+    opts: &TrainOptions,
+    report: &TrainingReport,
+) -> Result<()> {
     std::fs::create_dir_all(&opts.out).map_err(|e| BriefError::io(&opts.out, e))?;
     let mut tensors = std::collections::HashMap::new();
     {
@@ -242,9 +258,6 @@ fn save(vm: &VarMap, base: &ModelConfig, opts: &TrainOptions, report: &TrainingR
     let text = toml::to_string_pretty(&cfg)
         .map_err(|e| BriefError::Usage(format!("writing brief.toml: {e}")))?;
     let path = opts.out.join("brief.toml");
-    std::fs::write(
-        &path,
-        format!("# Written by `{}`.\n{text}", report.command),
-    )
-    .map_err(|e| BriefError::io(&path, e))
+    std::fs::write(&path, format!("# Written by `{}`.\n{text}", report.command))
+        .map_err(|e| BriefError::io(&path, e))
 }

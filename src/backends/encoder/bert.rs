@@ -50,7 +50,11 @@ impl Embeddings {
                 c.hidden_size,
                 vb.pp("position_embeddings"),
             )?,
-            types: embedding(c.type_vocab_size, c.hidden_size, vb.pp("token_type_embeddings"))?,
+            types: embedding(
+                c.type_vocab_size,
+                c.hidden_size,
+                vb.pp("token_type_embeddings"),
+            )?,
             norm: Norm::load(c.hidden_size, c.layer_norm_eps, vb.pp("LayerNorm"))?,
         })
     }
@@ -134,7 +138,9 @@ impl Layer {
         let (b, s, h) = x.dims3()?;
         let d = h / self.heads;
         let split = |t: Tensor| -> Result<Tensor> {
-            t.reshape((b, s, self.heads, d))?.transpose(1, 2)?.contiguous()
+            t.reshape((b, s, self.heads, d))?
+                .transpose(1, 2)?
+                .contiguous()
         };
         let q = split(self.query.forward(x)?)?;
         let k = split(self.key.forward(x)?)?;

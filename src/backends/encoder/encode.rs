@@ -45,7 +45,11 @@ impl SentenceEncoder {
             .encode(text, true)
             .map_err(|e| BriefError::Tokenizer(crate::config::one_line(&e.to_string())))?;
         let offsets: Vec<(usize, usize)> = enc.get_offsets().to_vec();
-        let special: Vec<bool> = enc.get_special_tokens_mask().iter().map(|m| *m == 1).collect();
+        let special: Vec<bool> = enc
+            .get_special_tokens_mask()
+            .iter()
+            .map(|m| *m == 1)
+            .collect();
         let targets = [target.to_string()];
         Ok(Encoded {
             ids: enc.get_ids().to_vec(),

@@ -35,7 +35,11 @@ pub fn load_backbone(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> 
         .zip(files.files.iter())
         .collect();
     let find = |pred: &dyn Fn(&str) -> bool| -> Vec<PathBuf> {
-        named.iter().filter(|(n, _)| pred(n)).map(|(_, p)| (*p).clone()).collect()
+        named
+            .iter()
+            .filter(|(n, _)| pred(n))
+            .map(|(_, p)| (*p).clone())
+            .collect()
     };
     let bad = |message: &str| BriefError::BadConfig {
         origin: cfg.name.clone(),
@@ -47,23 +51,27 @@ pub fn load_backbone(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> 
         .ok_or_else(|| bad("weights.files must include the backbone's config.json"))?;
     let weights = find(&|n| n.ends_with(".safetensors"));
     if weights.is_empty() {
-        return Err(bad("weights.files must include the backbone's *.safetensors"));
+        return Err(bad(
+            "weights.files must include the backbone's *.safetensors",
+        ));
     }
     let tokenizer = files
         .tokenizer_file
         .as_ref()
         .ok_or_else(|| bad("an encoder-classifier needs [tokenizer] file"))?;
-    let text = std::fs::read_to_string(&config_path).map_err(|e| BriefError::io(&config_path, e))?;
+    let text =
+        std::fs::read_to_string(&config_path).map_err(|e| BriefError::io(&config_path, e))?;
     let config: Config = serde_json::from_str(&text).map_err(|e| BriefError::BadModelFile {
         path: config_path.clone(),
         reason: format!("not a BERT config.json: {e}"),
     })?;
     // SAFETY: read-only mapping of files brief's cache never rewrites in place.
-    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&weights, DType::F32, device) }
-        .map_err(|e| BriefError::BadModelFile {
+    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&weights, DType::F32, device) }.map_err(
+        |e| BriefError::BadModelFile {
             path: weights[0].clone(),
             reason: crate::config::one_line(&e.to_string()),
-        })?;
+        },
+    )?;
     let bert = Bert::load(config, vb).map_err(|e| BriefError::BadModelFile {
         path: weights[0].clone(),
         reason: crate::config::one_line(&e.to_string()),

@@ -55,7 +55,8 @@ impl Trained {
         let actor = weighted_mean(&x, &batch.actor)?;
         let target = weighted_mean(&x, &batch.target)?;
         let features = Tensor::cat(&[&cls, &actor, &target, &batch.target_embedding], 1)?;
-        self.out.forward(&self.dense.forward(&features)?.gelu_erf()?)
+        self.out
+            .forward(&self.dense.forward(&features)?.gelu_erf()?)
     }
 }
 
@@ -92,7 +93,12 @@ impl Batch {
         let pad_f = |f: &dyn Fn(&Encoded) -> &[f32]| -> candle_core::Result<Tensor> {
             let mut v = Vec::with_capacity(n * width);
             for e in items {
-                v.extend(f(e).iter().copied().chain(std::iter::repeat(0.0)).take(width));
+                v.extend(
+                    f(e).iter()
+                        .copied()
+                        .chain(std::iter::repeat(0.0))
+                        .take(width),
+                );
             }
             Tensor::from_vec(v, (n, width), device)
         };
@@ -121,7 +127,11 @@ pub fn mean_pooled(
         .collect::<crate::error::Result<_>>()?;
     let refs: Vec<&Encoded> = enc.iter().collect();
     let h = bert.config.hidden_size;
-    let b = Batch::new(&refs, Tensor::zeros((refs.len(), h), DType::F32, device)?, device)?;
+    let b = Batch::new(
+        &refs,
+        Tensor::zeros((refs.len(), h), DType::F32, device)?,
+        device,
+    )?;
     let x = bert.forward(&b.ids, &b.types, &b.mask)?;
     let m = b.mask.to_dtype(DType::F32)?;
     let w = m.broadcast_div(&m.sum_keepdim(1)?)?;
@@ -154,7 +164,10 @@ impl EncoderStanceModel {
     }
 
     /// Logits `(n, 3)` for (sentence, actor names, target) queries, one batch.
-    pub fn logits(&self, queries: &[(String, Vec<String>, String)]) -> crate::error::Result<Vec<Vec<f32>>> {
+    pub fn logits(
+        &self,
+        queries: &[(String, Vec<String>, String)],
+    ) -> crate::error::Result<Vec<Vec<f32>>> {
         if queries.is_empty() {
             return Ok(Vec::new());
         }
