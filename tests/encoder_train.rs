@@ -130,30 +130,30 @@ const NAMES: &[&str] = &[
 ];
 const VERBS: &[(&str, &str)] = &[("likes", "favor"), ("hates", "against"), ("met", "neutral")];
 
-/// Sentences "A likes B <when>." (favor), "A hates B <when>." (against), "A met B <when>."
-/// (neutral).
-fn synthetic(path: &Path, n: usize, offset: usize, when: &str) {
-    let mut out = String::new();
-    for i in 0..n {
-        let a = NAMES[(i + offset) % NAMES.len()];
-        let b = NAMES[(i * 3 + offset + 1) % NAMES.len()];
-        let b = if a == b {
-            NAMES[(i * 3 + offset + 2) % NAMES.len()]
-        } else {
-            b
-        };
-        let (verb, stance) = VERBS[(i + offset / 3) % VERBS.len()];
-        out.push_str(
-            &serde_json::json!({
-                "id": format!("syn-{offset}-{i}"), "text": format!("{a} {verb} {b} {when}."),
-                "target": b, "actors": [{"name": a, "stance": stance}],
-                "source": "synthetic", "license": "CC0"
-            })
-            .to_string(),
-        );
-        out.push('\n');
+/// Every "A likes B today." (favor), "A hates B today." (against), "A met B today." (neutral)
+/// for distinct names A, B; every fifth goes to the dev file, so the two share no text (and no
+/// word the other lacks).
+fn synthetic(train: &Path, dev: &Path) {
+    let (mut tr, mut dv) = (String::new(), String::new());
+    let mut i = 0;
+    for a in NAMES {
+        for b in NAMES.iter().filter(|b| *b != a) {
+            for (verb, stance) in VERBS {
+                let line = serde_json::json!({
+                    "id": format!("syn-{i}"), "text": format!("{a} {verb} {b} today."),
+                    "target": b, "actors": [{"name": a, "stance": stance}],
+                    "source": "synthetic", "license": "CC0"
+                })
+                .to_string();
+                let out = if i % 5 == 4 { &mut dv } else { &mut tr };
+                out.push_str(&line);
+                out.push('\n');
+                i += 1;
+            }
+        }
     }
-    std::fs::write(path, out).unwrap();
+    std::fs::write(train, tr).unwrap();
+    std::fs::write(dev, dv).unwrap();
 }
 
 fn options(dir: &Path, out: &str, seed: u64) -> TrainOptions {
@@ -163,18 +163,18 @@ fn options(dir: &Path, out: &str, seed: u64) -> TrainOptions {
         backbone: dir.join("backbone.toml").display().to_string(),
         out: dir.join(out),
         name: None,
-        trained_layers: 1,
+        trained_layers: 2,
         hidden: 16,
         max_length: 32,
         fit: FitSettings {
             seed,
-            epochs: 12,
+            epochs: 20,
             batch_size: 16,
             lr: 3e-3,
             head_lr: 1e-2,
             class_weight_power: 0.5,
             target_dropout: 0.0,
-            patience: 12,
+            patience: 20,
         },
         device: "cpu".into(),
         offline: false,
@@ -186,8 +186,10 @@ fn setup() -> tempfile::TempDir {
     fresh_cache();
     let dir = tempfile::tempdir().unwrap();
     tiny_backbone(dir.path());
-    synthetic(&dir.path().join("train.jsonl"), 240, 0, "today");
-    synthetic(&dir.path().join("dev.jsonl"), 60, 1000, "yesterday");
+    synthetic(
+        &dir.path().join("train.jsonl"),
+        &dir.path().join("dev.jsonl"),
+    );
     dir
 }
 
@@ -314,5 +316,5 @@ fn encoder_cli_trains_classifies_and_refuses_overlap() {
         .arg("--classifier")
         .arg(&cfg));
     assert_clear_error(&refused, "overlap the training data");
-    assert!(refused.2.contains("syn-0-7"), "{}", refused.2);
+    assert!(refused.2.contains("syn-8"), "{}", refused.2);
 }

@@ -83,6 +83,22 @@ pub fn train_stance(
         max_length: opts.max_length,
         ..base.encoder_settings()
     });
+    // The data is checked before anything is downloaded or loaded.
+    let max_ev = base.encoder_settings().max_evidence;
+    let (examples, items) = data::load_items(&opts.data, max_ev)?;
+    let (dev_examples, dev_items) = data::load_items(std::slice::from_ref(&opts.dev), max_ev)?;
+    let seen: std::collections::HashSet<String> =
+        examples.iter().map(|e| text_hash(&e.text)).collect();
+    let shared = dev_examples
+        .iter()
+        .filter(|e| seen.contains(&text_hash(&e.text)))
+        .count();
+    if shared > 0 {
+        return Err(BriefError::Usage(format!(
+            "--dev shares {shared} text(s) with --data; choosing the epoch on training data \
+             would overfit unseen (split by text, as scripts/dsa_train_data does)"
+        )));
+    }
     let files = ensure_model(&base, &FetchOptions::new(opts.offline), say)?;
     let backbone = load_backbone(&base, &files, &device)?;
     let n_layers = backbone.bert.layers.len();
@@ -93,9 +109,6 @@ pub fn train_stance(
         )));
     }
     let frozen = n_layers - opts.trained_layers;
-    let max_ev = base.encoder_settings().max_evidence;
-    let (examples, items) = data::load_items(&opts.data, max_ev)?;
-    let (_, dev_items) = data::load_items(std::slice::from_ref(&opts.dev), max_ev)?;
     say(&format!(
         "{} training sentences, {} dev sentences; caching {frozen} frozen layer(s)",
         items.len(),
