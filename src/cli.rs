@@ -170,6 +170,27 @@ pub enum Command {
         #[arg(long, default_value_t = 0.03, value_name = "X", value_parser = non_negative_number)]
         tolerance: f64,
     },
+    /// Many articles in one run: models load once, one JSON line per article is appended to
+    /// OUT as it finishes, and a rerun with the same OUT resumes (ids already there are
+    /// skipped; a torn last line from a crash is trimmed). A bad record becomes an error line
+    /// `{"id", "error": {"kind", "message"}}` and the batch goes on. Exit 0 when all
+    /// succeeded, 3 when some records failed, 2 for usage errors.
+    ///
+    /// INPUT: JSONL files ({"id", "text", "title"?}; eval files read too), folders of .txt
+    /// files (id = path inside the folder), or - (JSONL on stdin).
+    ///
+    /// Examples:
+    ///   brief batch corpus.jsonl --out results.jsonl
+    ///   brief batch articles/ --out results.jsonl --workers 2 --tasks summarize
+    ///   brief batch corpus.jsonl --out shard-0.jsonl --shard 0/4     (also: Slurm arrays, k8s Indexed Jobs)
+    ///   brief batch merge shard-*.jsonl --inputs corpus.jsonl -o all.jsonl
+    #[command(verbatim_doc_comment, args_conflicts_with_subcommands = true)]
+    Batch {
+        #[command(subcommand)]
+        merge: Option<BatchCommand>,
+        #[command(flatten)]
+        args: BatchArgs,
+    },
     /// List, pull, show and verify models.
     #[command(subcommand)]
     Models(ModelsCommand),
@@ -248,6 +269,60 @@ pub struct TrainStanceArgs {
     /// Stop after N epochs without a better dev macro-F1.
     #[arg(long, default_value_t = 2)]
     pub patience: usize,
+}
+
+/// `brief batch` options.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// JSONL files, folders of .txt files, or - for JSONL on stdin.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// The JSONL file results are appended to (and resumed from).
+    #[arg(long, value_name = "OUT.jsonl")]
+    pub out: Option<PathBuf>,
+    /// Which tasks to run, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values = ["summarize", "stance"], value_name = "TASKS")]
+    pub tasks: Vec<BatchTask>,
+    /// Worker threads, each with its own copy of the models (memory grows with N).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub workers: usize,
+    /// Process only shard I of N (by a hash of the id; stable as the input grows). Without
+    /// it, SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX (with
+    /// --shards) choose the shard.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// How many shards a Kubernetes Indexed Job has (its completions).
+    #[arg(long, value_name = "N")]
+    pub shards: Option<usize>,
+    /// Articles longer than this many characters become `too_long` error lines.
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub max_chars: usize,
+    #[command(flatten)]
+    pub stance: StanceArgs,
+}
+
+/// A task `brief batch` can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchTask {
+    Summarize,
+    Stance,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Merge shard outputs into one file; check that every input id appears exactly once and
+    /// list missing or failed ones (exit 3 when any).
+    Merge {
+        /// Shard output files, or folders of them (*.jsonl).
+        #[arg(required = true, value_name = "DIR|FILE")]
+        outputs: Vec<PathBuf>,
+        /// The batch's inputs, to find missing ids and keep their order.
+        #[arg(long, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// The merged file.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 //! What each command does, in terms of the library.
 
 use crate::cli::StanceArgs;
-use crate::cli::{Cli, Command, Format, GlobalArgs, ModelsCommand, TrainCommand};
+use crate::cli::{BatchCommand, Cli, Command, Format, GlobalArgs, ModelsCommand, TrainCommand};
 use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
@@ -44,6 +44,14 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         ),
         Command::Models(m) => models(g, m),
         Command::Train(TrainCommand::Stance(a)) => crate::train_cmd::train_stance(g, a),
+        Command::Batch { merge, args } => match merge {
+            Some(BatchCommand::Merge {
+                outputs,
+                inputs,
+                out,
+            }) => crate::batch_cmd::merge(g, outputs, inputs, out),
+            None => crate::batch_cmd::batch(g, args, options(g, &args.stance)),
+        },
         Command::Eval {
             files,
             limit,
@@ -61,7 +69,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     }
 }
 
-pub(crate) fn notice(quiet: bool) -> impl FnMut(&str) {
+pub fn notice(quiet: bool) -> impl FnMut(&str) {
     move |s: &str| {
         if !quiet {
             eprintln!("brief: {s}");
@@ -69,7 +77,7 @@ pub(crate) fn notice(quiet: bool) -> impl FnMut(&str) {
     }
 }
 
-fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
+pub fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
     let a = &g.generation;
     PipelineOptions {
         defaults: g.config.clone(),

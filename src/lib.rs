@@ -7,6 +7,7 @@
 
 pub mod article;
 pub mod backends;
+pub mod batch;
 pub mod config;
 pub mod error;
 pub mod fetch;

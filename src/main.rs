@@ -1,6 +1,7 @@
 //! The `brief` binary: parse the command line, call the library, and turn any error into one
 //! line on stderr with a non-zero exit.
 
+mod batch_cmd;
 mod cli;
 mod commands;
 mod train_cmd;
@@ -53,8 +54,12 @@ fn first_line(text: &str) -> String {
         .join(" ")
 }
 
-/// 2 for bad input or usage, 1 for everything else; an exit code the README documents.
+/// 2 for bad input or usage, 3 for a batch with failed records, 1 for everything else; the
+/// exit codes the README documents.
 fn exit_code(e: &anyhow::Error) -> i32 {
+    if e.downcast_ref::<brief::batch::RecordsFailed>().is_some() {
+        return 3;
+    }
     match e.downcast_ref::<brief::BriefError>() {
         Some(b) if b.is_usage() => 2,
         _ => 1,

@@ -84,6 +84,7 @@ pub fn download_to(agent: &ureq::Agent, url: &str, dest: &Path, label: &str) -> 
     let mut out = std::fs::File::create(dest).map_err(|e| BriefError::io_write(dest, e))?;
     let mut done = 0u64;
     let mut backoff = FIRST_BACKOFF;
+    let mut first_failure = None;
     for attempt in 1..=ATTEMPTS {
         match try_once(agent, url, dest, &mut out, &mut done, &bar) {
             Ok(()) => {
@@ -96,13 +97,18 @@ pub fn download_to(agent: &ureq::Agent, url: &str, dest: &Path, label: &str) -> 
             }
             Err(Break::Transient(why)) if attempt < ATTEMPTS => {
                 bar.set_message(format!("{label} (retry {attempt}: {why})"));
+                first_failure.get_or_insert(why);
                 std::thread::sleep(backoff);
                 backoff *= 2;
             }
             Err(Break::Transient(why)) => {
                 bar.abandon();
+                let first = first_failure
+                    .filter(|f| *f != why)
+                    .map(|f| format!("first: {f}; last: "))
+                    .unwrap_or_default();
                 return Err(fail(format!(
-                    "download of {url} failed {ATTEMPTS} times, last after {done} bytes ({why}); nothing was kept, pull again"
+                    "download of {url} failed {ATTEMPTS} times ({first}{why}); nothing was kept, pull again"
                 )));
             }
         }
@@ -151,9 +157,10 @@ fn try_once(
     let mut reader = resp.body_mut().with_config().limit(u64::MAX).reader();
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| Break::Transient(format!("interrupted: {e}")))?;
+        let n = reader.read(&mut buf).map_err(|e| {
+            let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
+            Break::Transient(format!("interrupted after {done}{of} bytes: {e}"))
+        })?;
         if n == 0 {
             break;
         }
