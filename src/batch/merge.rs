@@ -32,7 +32,7 @@ pub fn merge(outputs: &[PathBuf], inputs: &[String], dest: &Path) -> Result<Merg
     let mut rep = MergeReport::default();
     let mut lines: Vec<(String, serde_json::Value)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for file in output_files(outputs)? {
+    for file in crate::eval::dataset::jsonl_files(outputs)? {
         let text = std::fs::read_to_string(&file).map_err(|e| BriefError::input(&file, e))?;
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
@@ -85,24 +85,6 @@ pub fn merge(outputs: &[PathBuf], inputs: &[String], dest: &Path) -> Result<Merg
     }
     std::fs::write(dest, text).map_err(|e| BriefError::io_write(dest, e))?;
     Ok(rep)
-}
-
-fn output_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| BriefError::input(p, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "jsonl"))
-                .collect();
-            v.sort();
-            files.extend(v);
-        } else {
-            files.push(p.clone());
-        }
-    }
-    Ok(files)
 }
 
 #[cfg(test)]

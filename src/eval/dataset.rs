@@ -61,8 +61,9 @@ pub struct BadLine {
     pub error: String,
 }
 
-/// Reads every example of the given files or folders (folders: their `*.jsonl`, sorted).
-pub fn load(paths: &[PathBuf]) -> Result<(Vec<Example>, Vec<BadLine>)> {
+/// The given files, with each folder replaced by its `*.jsonl` files (sorted): how eval and
+/// `brief batch merge` take "files or folders of them".
+pub fn jsonl_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -77,6 +78,12 @@ pub fn load(paths: &[PathBuf]) -> Result<(Vec<Example>, Vec<BadLine>)> {
             files.push(p.clone());
         }
     }
+    Ok(files)
+}
+
+/// Reads every example of the given files or folders (folders: their `*.jsonl`, sorted).
+pub fn load(paths: &[PathBuf]) -> Result<(Vec<Example>, Vec<BadLine>)> {
+    let files = jsonl_files(paths)?;
     if files.is_empty() {
         return Err(BriefError::Usage("no .jsonl files to evaluate".into()));
     }
