@@ -212,7 +212,7 @@ pub enum TrainCommand {
     /// Example (the shipped models/minilm-dsa-stance, see the README):
     ///   scripts/dsa_train_data train.txt valid.txt data/dsa
     ///   brief train stance --data data/dsa/train.jsonl --dev data/dsa/dev.jsonl \
-    ///     --backbone all-minilm-l6-v2 --out models/minilm-dsa-stance --name minilm-dsa-stance \\
+    ///     --backbone all-minilm-l6-v2 --out models/minilm-dsa-stance --name minilm-dsa-stance \
     ///     --trained-layers 1 --epochs 1 --lr 1e-4 --head-lr 5e-4 --seed 11
     #[command(verbatim_doc_comment)]
     Stance(TrainStanceArgs),
