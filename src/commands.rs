@@ -1,7 +1,9 @@
 //! What each command does, in terms of the library.
 
 use crate::cli::StanceArgs;
-use crate::cli::{BatchCommand, Cli, Command, Format, GlobalArgs, ModelsCommand, ServeArgs};
+use crate::cli::{
+    BatchCommand, Cli, Command, Format, GlobalArgs, ModelsCommand, ServeArgs, TrainCommand,
+};
 use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
@@ -44,6 +46,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         ),
         Command::Models(m) => models(g, m),
         Command::Serve(s) => serve(g, s),
+        Command::Train(TrainCommand::Stance(a)) => crate::train_cmd::train_stance(g, a),
         Command::Batch { merge, args } => match merge {
             Some(BatchCommand::Merge {
                 outputs,
@@ -216,6 +219,7 @@ fn eval(
             b.file, b.line, b.error
         );
     }
+    crate::train_cmd::refuse_overlap(g, &examples)?;
     let (mut report, (s, c)) = if finder_only {
         (evaluate_finder(&examples, &mut |_, _| {}), (None, None))
     } else {

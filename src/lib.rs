@@ -17,6 +17,7 @@ pub mod report;
 pub mod runtime;
 pub mod serve;
 pub mod tasks;
+pub mod train;
 
 pub use error::{BriefError, Result};
 pub mod eval;

@@ -13,6 +13,7 @@ use crate::runtime::device::select_device;
 use crate::tasks::actors::{
     find_candidates, manual_actors, merge_proposals, parse_proposals, Actor,
 };
+use crate::tasks::encoder_stance::EncoderStance;
 use crate::tasks::evidence::evidence_for;
 use crate::tasks::fit::{opening_that_fits, shorten};
 use crate::tasks::nli_stance::NliStance;
@@ -220,7 +221,17 @@ impl Pipeline {
         };
         let classifier = if tasks.stance {
             let cfg = opts.config_for(Task::Stance)?;
-            if cfg.architecture == Architecture::Nli {
+            if cfg.architecture == Architecture::EncoderClassifier {
+                let files = ensure_model(&cfg, &fetch, say)?;
+                let model = crate::backends::encoder::load_classifier(&cfg, &files, &device)?;
+                let stance: Box<dyn StanceClassifier> =
+                    Box::new(EncoderStance::new(&cfg.name, model, cfg.encoder_settings()));
+                Some(Classifier {
+                    cfg,
+                    model: None,
+                    stance,
+                })
+            } else if cfg.architecture == Architecture::Nli {
                 let files = ensure_model(&cfg, &fetch, say)?;
                 let pairs = load_pair_classifier(&cfg, &files, &device)?;
                 let stance: Box<dyn StanceClassifier> =

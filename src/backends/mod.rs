@@ -1,6 +1,7 @@
 //! Model backends behind small traits, so tasks never know which architecture they talk to.
 //! Adding an architecture is one new file here plus one arm in `load_generator`.
 
+pub mod encoder;
 pub mod gguf_llm;
 pub mod nli;
 mod recording;
@@ -92,10 +93,11 @@ pub fn load_generator(
     let model: Box<dyn Generator> = match cfg.architecture {
         Architecture::GgufLlm => Box::new(gguf_llm::GgufLlm::load(cfg, files, device)?),
         Architecture::T5 => Box::new(t5::T5Generator::load(cfg, files, device)?),
-        Architecture::Nli => {
+        Architecture::Nli | Architecture::EncoderClassifier => {
             return Err(crate::error::BriefError::Usage(format!(
-                "model '{}' is an nli classifier; it labels stance but does not generate text",
-                cfg.name
+                "model '{}' is a stance classifier ({}); it labels stance but does not generate text",
+                cfg.name,
+                cfg.architecture.as_str()
             )))
         }
     };

@@ -1,9 +1,11 @@
 //! Model configs: the TOML schema, the built-in configs compiled into the binary, and the
 //! lookup from a name or a file to a validated `ModelConfig`.
 
+mod encoder;
 mod schema;
 mod validate;
 
+pub use encoder::{Aggregate, EncoderConfig};
 pub use schema::*;
 
 use crate::error::{BriefError, Result};

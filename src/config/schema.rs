@@ -48,6 +48,9 @@ pub struct ModelConfig {
     /// How an NLI cross-encoder labels stance (`architecture = "nli"`; defaults when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nli: Option<NliConfig>,
+    /// A trained encoder classifier (`architecture = "encoder-classifier"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder: Option<super::EncoderConfig>,
     /// File the config was read from, when it came from a file.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -80,6 +83,8 @@ pub enum Architecture {
     /// A sequence-classification cross-encoder trained on NLI (DeBERTa-v2/v3, XLM-RoBERTa,
     /// ModernBERT, BERT, DistilBERT), used zero-shot for stance.
     Nli,
+    /// A BERT-family encoder with a stance head trained by `brief train stance`.
+    EncoderClassifier,
 }
 
 impl Architecture {
@@ -89,6 +94,7 @@ impl Architecture {
             Architecture::GgufLlm => "gguf-llm",
             Architecture::T5 => "t5",
             Architecture::Nli => "nli",
+            Architecture::EncoderClassifier => "encoder-classifier",
         }
     }
 }
@@ -682,6 +688,9 @@ impl ModelConfig {
                 return Err("weights.files must include the model's config.json".into());
             }
         }
+        if self.architecture == Architecture::EncoderClassifier {
+            return super::encoder::validate(self);
+        }
         if self.architecture == Architecture::Nli {
             if self.tasks.contains(&Task::Summarize) {
                 return Err("an nli model cannot summarize; set tasks = [\"stance\"]".into());
@@ -727,6 +736,11 @@ impl ModelConfig {
             );
         }
         Ok(())
+    }
+
+    /// The `[encoder]` settings, or their defaults.
+    pub fn encoder_settings(&self) -> super::EncoderConfig {
+        self.encoder.clone().unwrap_or_default()
     }
 
     /// The `[nli]` settings, or their defaults.

@@ -2,6 +2,7 @@
 
 pub mod actors;
 mod agency;
+pub mod encoder_stance;
 pub mod evidence;
 pub mod fit;
 pub mod gazetteer;

@@ -1,0 +1,229 @@
+//! A BERT encoder written out layer by layer, for training as well as inference.
+//!
+//! candle-transformers' `BertModel` is not used here for two reasons: its LayerNorm is candle's
+//! fused op, which has no backward pass (training through it fails), and it exposes neither
+//! single layers nor intermediate hidden states, which training needs (the frozen lower layers
+//! are run once and cached; only the top layers are trained). Weight names and maths follow
+//! transformers' `BertModel` exactly (post-norm, absolute positions), so any BERT checkpoint
+//! loads, with or without the `bert.` prefix of the `*ForSequenceClassification` exports.
+
+use candle_core::{DType, Module, Result, Tensor, D};
+use candle_nn::{embedding, linear, Embedding, Linear, VarBuilder};
+use candle_transformers::models::bert::{Config, HiddenAct};
+
+/// LayerNorm from basic tensor ops (differentiable, unlike the fused one).
+#[derive(Clone)]
+pub struct Norm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f32,
+}
+
+impl Norm {
+    fn load(size: usize, eps: f64, vb: VarBuilder) -> Result<Self> {
+        Ok(Self {
+            weight: vb.get(size, "weight")?,
+            bias: vb.get(size, "bias")?,
+            eps: eps as f32,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        candle_nn::ops::layer_norm_slow(x, &self.weight, &self.bias, self.eps)
+    }
+}
+
+/// Token, position and segment embeddings, summed and normalized.
+pub struct Embeddings {
+    words: Embedding,
+    positions: Embedding,
+    types: Embedding,
+    norm: Norm,
+}
+
+impl Embeddings {
+    fn load(c: &Config, vb: VarBuilder) -> Result<Self> {
+        Ok(Self {
+            words: embedding(c.vocab_size, c.hidden_size, vb.pp("word_embeddings"))?,
+            positions: embedding(
+                c.max_position_embeddings,
+                c.hidden_size,
+                vb.pp("position_embeddings"),
+            )?,
+            types: embedding(
+                c.type_vocab_size,
+                c.hidden_size,
+                vb.pp("token_type_embeddings"),
+            )?,
+            norm: Norm::load(c.hidden_size, c.layer_norm_eps, vb.pp("LayerNorm"))?,
+        })
+    }
+
+    /// `(b, s)` ids and token types → `(b, s, hidden)`.
+    pub fn forward(&self, ids: &Tensor, types: &Tensor) -> Result<Tensor> {
+        let (_, s) = ids.dims2()?;
+        let pos = Tensor::arange(0u32, s as u32, ids.device())?;
+        let x = self
+            .words
+            .forward(ids)?
+            .broadcast_add(&self.positions.forward(&pos)?)?
+            .add(&self.types.forward(types)?)?;
+        self.norm.forward(&x)
+    }
+}
+
+/// One transformer layer: self-attention and the feed-forward block, each with a residual
+/// connection and a LayerNorm after it.
+#[derive(Clone)]
+pub struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attn_out: Linear,
+    attn_norm: Norm,
+    up: Linear,
+    down: Linear,
+    out_norm: Norm,
+    heads: usize,
+    act: HiddenAct,
+}
+
+impl Layer {
+    /// Loads layer weights under `vb` (transformers' `encoder.layer.N` names).
+    pub fn load(c: &Config, vb: VarBuilder) -> Result<Self> {
+        let h = c.hidden_size;
+        let a = vb.pp("attention");
+        Ok(Self {
+            query: linear(h, h, a.pp("self.query"))?,
+            key: linear(h, h, a.pp("self.key"))?,
+            value: linear(h, h, a.pp("self.value"))?,
+            attn_out: linear(h, h, a.pp("output.dense"))?,
+            attn_norm: Norm::load(h, c.layer_norm_eps, a.pp("output.LayerNorm"))?,
+            up: linear(h, c.intermediate_size, vb.pp("intermediate.dense"))?,
+            down: linear(c.intermediate_size, h, vb.pp("output.dense"))?,
+            out_norm: Norm::load(h, c.layer_norm_eps, vb.pp("output.LayerNorm"))?,
+            heads: c.num_attention_heads,
+            act: c.hidden_act,
+        })
+    }
+
+    /// The layer's tensors under transformers' names (relative to `encoder.layer.N`), so a
+    /// trainable copy can start from them.
+    pub fn named_tensors(&self) -> Vec<(String, Tensor)> {
+        let mut out = Vec::new();
+        let mut lin = |name: &str, l: &Linear| {
+            out.push((format!("{name}.weight"), l.weight().clone()));
+            if let Some(b) = l.bias() {
+                out.push((format!("{name}.bias"), b.clone()));
+            }
+        };
+        lin("attention.self.query", &self.query);
+        lin("attention.self.key", &self.key);
+        lin("attention.self.value", &self.value);
+        lin("attention.output.dense", &self.attn_out);
+        lin("intermediate.dense", &self.up);
+        lin("output.dense", &self.down);
+        for (name, n) in [
+            ("attention.output.LayerNorm", &self.attn_norm),
+            ("output.LayerNorm", &self.out_norm),
+        ] {
+            out.push((format!("{name}.weight"), n.weight.clone()));
+            out.push((format!("{name}.bias"), n.bias.clone()));
+        }
+        out
+    }
+
+    /// `(b, s, hidden)` in and out; `bias` is the `(b, 1, 1, s)` additive padding mask.
+    pub fn forward(&self, x: &Tensor, bias: &Tensor) -> Result<Tensor> {
+        let (b, s, h) = x.dims3()?;
+        let d = h / self.heads;
+        let split = |t: Tensor| -> Result<Tensor> {
+            t.reshape((b, s, self.heads, d))?
+                .transpose(1, 2)?
+                .contiguous()
+        };
+        let q = split(self.query.forward(x)?)?;
+        let k = split(self.key.forward(x)?)?;
+        let v = split(self.value.forward(x)?)?;
+        let scores = (q.matmul(&k.t()?)? / (d as f64).sqrt())?.broadcast_add(bias)?;
+        let probs = candle_nn::ops::softmax(&scores, D::Minus1)?;
+        let ctx = probs
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .contiguous()?
+            .reshape((b, s, h))?;
+        let x = self
+            .attn_norm
+            .forward(&(self.attn_out.forward(&ctx)? + x)?)?;
+        let up = self.up.forward(&x)?;
+        let up = match self.act {
+            HiddenAct::Gelu => up.gelu_erf()?,
+            HiddenAct::GeluApproximate => up.gelu()?,
+            HiddenAct::Relu => up.relu()?,
+        };
+        self.out_norm.forward(&(self.down.forward(&up)? + x)?)
+    }
+}
+
+/// `(b, 1, 1, s)` additive attention bias from a `(b, s)` 0/1 mask. A large finite negative
+/// (not f32::MIN) keeps the softmax's backward free of infinities.
+pub fn attention_bias(mask: &Tensor) -> Result<Tensor> {
+    let m = mask.to_dtype(DType::F32)?;
+    let (b, s) = m.dims2()?;
+    ((1.0 - m)? * -1e9)?.reshape((b, 1, 1, s))
+}
+
+/// The whole encoder: embeddings and every layer.
+pub struct Bert {
+    pub embeddings: Embeddings,
+    pub layers: Vec<Layer>,
+    pub config: Config,
+}
+
+impl Bert {
+    /// Loads a BERT checkpoint (weights named as transformers names them, `bert.` prefix
+    /// optional).
+    pub fn load(config: Config, vb: VarBuilder) -> Result<Self> {
+        let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+            vb.pp("bert")
+        } else {
+            vb
+        };
+        let embeddings = Embeddings::load(&config, vb.pp("embeddings"))?;
+        let layers = (0..config.num_hidden_layers)
+            .map(|i| Layer::load(&config, vb.pp(format!("encoder.layer.{i}"))))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            embeddings,
+            layers,
+            config,
+        })
+    }
+
+    /// Hidden states after the first `n` layers (all of them when `n` is the layer count).
+    pub fn forward_to(
+        &self,
+        ids: &Tensor,
+        types: &Tensor,
+        mask: &Tensor,
+        n: usize,
+    ) -> Result<Tensor> {
+        let bias = attention_bias(mask)?;
+        let mut x = self.embeddings.forward(ids, types)?;
+        for layer in self.layers.iter().take(n) {
+            x = layer.forward(&x, &bias)?;
+        }
+        Ok(x)
+    }
+
+    /// The last hidden states, as transformers' `BertModel(...).last_hidden_state`.
+    pub fn forward(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        self.forward_to(ids, types, mask, self.layers.len())
+    }
+}
+
+/// Mean of the rows of `x` `(b, s, h)` weighted by `weights` `(b, s)` (each row of weights
+/// sums to 1): span pooling as one batched matmul.
+pub fn weighted_mean(x: &Tensor, weights: &Tensor) -> Result<Tensor> {
+    weights.unsqueeze(1)?.matmul(x)?.squeeze(1)
+}

@@ -1,0 +1,185 @@
+//! A stance classifier on a BERT-family encoder, trained by `brief train stance`.
+//!
+//! One sentence at a time: the sentence is encoded alone, and the head sees four vectors —
+//! the first token's state, the mean state of the actor's mentions, the mean state of the
+//! target's mentions (the first token when the target is not in the sentence), and the frozen
+//! backbone's mean-pooled embedding of the target text itself. Pooling the actor's and the
+//! target's own tokens is what makes the direction learnable ("A praised B": A holds the
+//! stance, B does not). The backbone's lower layers stay frozen; the top `trained_layers` and
+//! the head come from the trained file.
+
+pub mod bert;
+mod encode;
+mod load;
+
+pub use encode::{mention_weights, Encoded, SentenceEncoder};
+pub use load::{beside_config, load_backbone, load_classifier, Backbone};
+
+use bert::{weighted_mean, Bert, Layer};
+use candle_core::{DType, Device, IndexOp, Module, Tensor};
+use candle_nn::{linear, Linear, VarBuilder};
+use candle_transformers::models::bert::Config;
+
+/// Label order of the head's logits (the order `StanceScores::from_log_scores` takes).
+pub const LABELS: [&str; 3] = ["favor", "against", "neutral"];
+
+/// What training changes: copies of the top layers and the head.
+pub struct Trained {
+    pub layers: Vec<Layer>,
+    dense: Linear,
+    out: Linear,
+}
+
+impl Trained {
+    /// Builds from `vb` (a trained file, or a VarMap being trained): `layers.{j}.*` for the
+    /// `k` top layers, `head.dense.*`, `head.out.*`.
+    pub fn load(c: &Config, k: usize, hidden: usize, vb: VarBuilder) -> candle_core::Result<Self> {
+        let layers = (0..k)
+            .map(|j| Layer::load(c, vb.pp(format!("layers.{j}"))))
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        Ok(Self {
+            layers,
+            dense: linear(4 * c.hidden_size, hidden, vb.pp("head.dense"))?,
+            out: linear(hidden, LABELS.len(), vb.pp("head.out"))?,
+        })
+    }
+
+    /// Logits `(b, 3)` from the frozen lower layers' output `(b, s, h)`.
+    pub fn logits(&self, lower: &Tensor, batch: &Batch) -> candle_core::Result<Tensor> {
+        let bias = bert::attention_bias(&batch.mask)?;
+        let mut x = lower.clone();
+        for layer in &self.layers {
+            x = layer.forward(&x, &bias)?;
+        }
+        let cls = x.i((.., 0))?;
+        let actor = weighted_mean(&x, &batch.actor)?;
+        let target = weighted_mean(&x, &batch.target)?;
+        let features = Tensor::cat(&[&cls, &actor, &target, &batch.target_embedding], 1)?;
+        self.out
+            .forward(&self.dense.forward(&features)?.gelu_erf()?)
+    }
+}
+
+/// Padded inputs of one batch of sentences.
+pub struct Batch {
+    pub ids: Tensor,
+    pub types: Tensor,
+    pub mask: Tensor,
+    /// `(b, s)` pooling weights of the actor's tokens (rows sum to 1).
+    pub actor: Tensor,
+    /// `(b, s)` pooling weights of the target's tokens.
+    pub target: Tensor,
+    /// `(b, h)` frozen embedding of each target text.
+    pub target_embedding: Tensor,
+}
+
+impl Batch {
+    /// Right-pads encoded sentences; `target_embedding` rows in the same order.
+    pub fn new(
+        items: &[&Encoded],
+        target_embedding: Tensor,
+        device: &Device,
+    ) -> candle_core::Result<Self> {
+        let width = items.iter().map(|e| e.ids.len()).max().unwrap_or(1);
+        let n = items.len();
+        let pad_u = |f: &dyn Fn(&Encoded) -> Vec<u32>| -> candle_core::Result<Tensor> {
+            let mut v = Vec::with_capacity(n * width);
+            for e in items {
+                let row = f(e);
+                v.extend(row.iter().copied().chain(std::iter::repeat(0)).take(width));
+            }
+            Tensor::from_vec(v, (n, width), device)
+        };
+        let pad_f = |f: &dyn Fn(&Encoded) -> &[f32]| -> candle_core::Result<Tensor> {
+            let mut v = Vec::with_capacity(n * width);
+            for e in items {
+                v.extend(
+                    f(e).iter()
+                        .copied()
+                        .chain(std::iter::repeat(0.0))
+                        .take(width),
+                );
+            }
+            Tensor::from_vec(v, (n, width), device)
+        };
+        Ok(Self {
+            ids: pad_u(&|e| e.ids.clone())?,
+            types: pad_u(&|e| vec![0; e.ids.len()])?,
+            mask: pad_u(&|e| vec![1; e.ids.len()])?,
+            actor: pad_f(&|e| &e.actor)?,
+            target: pad_f(&|e| &e.target)?,
+            target_embedding,
+        })
+    }
+}
+
+/// Mean-pooled last hidden states `(n, h)` of whole texts through the frozen backbone, as
+/// sentence-transformers pools all-MiniLM: the target's meaning, independent of the sentence.
+pub fn mean_pooled(
+    bert: &Bert,
+    encoder: &SentenceEncoder,
+    texts: &[String],
+    device: &Device,
+) -> crate::error::Result<Tensor> {
+    let enc: Vec<Encoded> = texts
+        .iter()
+        .map(|t| encoder.encode(t, &[], ""))
+        .collect::<crate::error::Result<_>>()?;
+    let refs: Vec<&Encoded> = enc.iter().collect();
+    let h = bert.config.hidden_size;
+    let b = Batch::new(
+        &refs,
+        Tensor::zeros((refs.len(), h), DType::F32, device)?,
+        device,
+    )?;
+    let x = bert.forward(&b.ids, &b.types, &b.mask)?;
+    let m = b.mask.to_dtype(DType::F32)?;
+    let w = m.broadcast_div(&m.sum_keepdim(1)?)?;
+    Ok(weighted_mean(&x, &w)?)
+}
+
+/// The backbone (frozen) with the trained parts: a ready stance classifier.
+pub struct EncoderStanceModel {
+    pub backbone: Bert,
+    pub trained: Trained,
+    pub encoder: SentenceEncoder,
+    pub device: Device,
+}
+
+impl EncoderStanceModel {
+    /// Layers run before the trained ones.
+    pub fn frozen_layers(&self) -> usize {
+        self.backbone.layers.len() - self.trained.layers.len()
+    }
+
+    /// Frozen lower-layer states of a batch.
+    pub fn lower(&self, batch: &Batch) -> candle_core::Result<Tensor> {
+        self.backbone
+            .forward_to(&batch.ids, &batch.types, &batch.mask, self.frozen_layers())
+    }
+
+    /// Frozen mean-pooled embeddings `(n, h)` of short texts (the targets).
+    pub fn text_embeddings(&self, texts: &[String]) -> crate::error::Result<Tensor> {
+        mean_pooled(&self.backbone, &self.encoder, texts, &self.device)
+    }
+
+    /// Logits `(n, 3)` for (sentence, actor names, target) queries, one batch.
+    pub fn logits(
+        &self,
+        queries: &[(String, Vec<String>, String)],
+    ) -> crate::error::Result<Vec<Vec<f32>>> {
+        if queries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let enc: Vec<Encoded> = queries
+            .iter()
+            .map(|(s, a, t)| self.encoder.encode(s, a, t))
+            .collect::<crate::error::Result<_>>()?;
+        let targets: Vec<String> = queries.iter().map(|q| q.2.clone()).collect();
+        let emb = self.text_embeddings(&targets)?;
+        let refs: Vec<&Encoded> = enc.iter().collect();
+        let batch = Batch::new(&refs, emb, &self.device)?;
+        let lower = self.lower(&batch)?;
+        Ok(self.trained.logits(&lower, &batch)?.to_vec2()?)
+    }
+}

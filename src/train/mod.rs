@@ -1,0 +1,276 @@
+//! `brief train stance`: learns a stance classifier from labelled examples on an encoder
+//! backbone and writes a folder `--classifier` and `brief eval` can use at once: the trained
+//! weights (`head.safetensors`, f16), `brief.toml` and `training.json`.
+//!
+//! The backbone's lower layers are frozen and run once over every sentence (cached); the top
+//! `trained_layers` start from the backbone's and are fine-tuned with the head. Everything
+//! random comes from one seeded ChaCha8 stream, so `--seed` reproduces the artifact.
+
+mod cache;
+pub mod data;
+pub mod fit;
+pub mod report;
+
+pub use fit::FitSettings;
+pub use report::{text_hash, TrainingReport};
+
+use crate::backends::encoder::{load_backbone, EncoderStanceModel, Trained};
+use crate::config::{resolve_model, Architecture, EncoderConfig, ModelConfig};
+use crate::error::{BriefError, Result};
+use crate::fetch::{ensure_model, sha256_file, FetchOptions};
+use crate::runtime::device::select_device;
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::{VarBuilder, VarMap};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Everything `brief train stance` takes.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub data: Vec<PathBuf>,
+    pub dev: PathBuf,
+    /// Backbone config name or path (an `encoder-classifier` without a head).
+    pub backbone: String,
+    pub out: PathBuf,
+    /// Config name of the trained classifier (default: the output folder's name).
+    pub name: Option<String>,
+    pub trained_layers: usize,
+    pub hidden: usize,
+    pub max_length: usize,
+    pub fit: FitSettings,
+    pub device: String,
+    pub offline: bool,
+    /// The command line, recorded in the report.
+    pub command: String,
+}
+
+/// Where the phases stand, for a progress display.
+pub enum Phase {
+    /// Sentences run through the frozen layers so far, of the total.
+    Caching(usize, usize),
+    /// (step, steps, last batch loss, last dev macro-F1).
+    Training(usize, usize, f64, Option<f64>),
+    /// An epoch ended.
+    Epoch(report::EpochStats),
+}
+
+/// What training leaves: the report, and the classifier in memory (exactly the saved one).
+pub struct TrainOutcome {
+    pub report: TrainingReport,
+    pub model: EncoderStanceModel,
+}
+
+/// Trains, writes `out/`, and returns the report and the model.
+pub fn train_stance(
+    opts: &TrainOptions,
+    say: &mut dyn FnMut(&str),
+    phase: &mut dyn FnMut(Phase),
+) -> Result<TrainOutcome> {
+    let t0 = Instant::now();
+    let device = select_device(&opts.device)?;
+    let mut base = resolve_model(&opts.backbone)?;
+    if base.architecture != Architecture::EncoderClassifier {
+        return Err(BriefError::Usage(format!(
+            "--backbone '{}' is a {} model; brief trains on encoder-classifier backbones \
+             (e.g. all-minilm-l6-v2)",
+            base.name,
+            base.architecture.as_str()
+        )));
+    }
+    base.encoder = Some(EncoderConfig {
+        max_length: opts.max_length,
+        ..base.encoder_settings()
+    });
+    // The data is checked before anything is downloaded or loaded.
+    let max_ev = base.encoder_settings().max_evidence;
+    let (examples, items) = data::load_items(&opts.data, max_ev)?;
+    let (dev_examples, dev_items) = data::load_items(std::slice::from_ref(&opts.dev), max_ev)?;
+    let seen: std::collections::HashSet<String> =
+        examples.iter().map(|e| text_hash(&e.text)).collect();
+    let shared = dev_examples
+        .iter()
+        .filter(|e| seen.contains(&text_hash(&e.text)))
+        .count();
+    if shared > 0 {
+        return Err(BriefError::Usage(format!(
+            "--dev shares {shared} text(s) with --data; choosing the epoch on training data \
+             would overfit unseen (split by text, as scripts/dsa_train_data does)"
+        )));
+    }
+    let files = ensure_model(&base, &FetchOptions::new(opts.offline), say)?;
+    let backbone = load_backbone(&base, &files, &device)?;
+    let n_layers = backbone.bert.layers.len();
+    if opts.trained_layers > n_layers {
+        return Err(BriefError::Usage(format!(
+            "--trained-layers {} but the backbone has {n_layers} layers",
+            opts.trained_layers
+        )));
+    }
+    let frozen = n_layers - opts.trained_layers;
+    say(&format!(
+        "{} training sentences, {} dev sentences; caching {frozen} frozen layer(s)",
+        items.len(),
+        dev_items.len()
+    ));
+    let t_cache = Instant::now();
+    let total = items.len() + dev_items.len();
+    let mut done = 0;
+    let mut tick = |n: usize| {
+        done += n;
+        phase(Phase::Caching(done, total));
+    };
+    let train = cache::build(
+        &backbone.bert,
+        &backbone.encoder,
+        frozen,
+        &items,
+        &device,
+        &mut tick,
+    )?;
+    let dev = cache::build(
+        &backbone.bert,
+        &backbone.encoder,
+        frozen,
+        &dev_items,
+        &device,
+        &mut tick,
+    )?;
+    let cache_seconds = t_cache.elapsed().as_secs_f64();
+    say(&format!(
+        "frozen layers cached in {cache_seconds:.0} s; training"
+    ));
+
+    let vm = VarMap::new();
+    init_vars(&vm, &backbone.bert, opts, &device)?;
+    let vb = VarBuilder::from_varmap(&vm, DType::F32, &device);
+    let trained = Trained::load(&backbone.bert.config, opts.trained_layers, opts.hidden, vb)?;
+    let (epochs, best_epoch) = fit::fit(&trained, &vm, &train, &dev, &opts.fit, &device, phase)?;
+    let labels: Vec<usize> = items.iter().map(|i| i.label).collect();
+    let mut label_counts = [0usize; 3];
+    for &l in &labels {
+        label_counts[l] += 1;
+    }
+    let report = TrainingReport {
+        command: opts.command.clone(),
+        backbone: base.name.clone(),
+        seed: opts.fit.seed,
+        data: opts.data.iter().map(|p| p.display().to_string()).collect(),
+        dev: opts.dev.display().to_string(),
+        train_items: items.len(),
+        dev_items: dev_items.len(),
+        label_counts,
+        class_weights: fit::class_weights(&labels, opts.fit.class_weight_power),
+        epochs,
+        best_epoch,
+        cache_seconds,
+        total_seconds: t0.elapsed().as_secs_f64(),
+        train_ids: examples.iter().map(|e| e.id.clone()).collect(),
+        train_text_hashes: examples.iter().map(|e| text_hash(&e.text)).collect(),
+    };
+    save(&vm, &base, opts, &report)?;
+    Ok(TrainOutcome {
+        report,
+        model: EncoderStanceModel {
+            backbone: backbone.bert,
+            trained,
+            encoder: backbone.encoder,
+            device,
+        },
+    })
+}
+
+/// The trainable tensors: copies of the backbone's top layers, and a seeded head (uniform
+/// ±1/√fan_in, PyTorch's default for linear layers).
+fn init_vars(
+    vm: &VarMap,
+    bert: &crate::backends::encoder::bert::Bert,
+    opts: &TrainOptions,
+    device: &Device,
+) -> Result<()> {
+    let mut data = vm
+        .data()
+        .lock()
+        .map_err(|_| BriefError::Usage("training state lock poisoned".into()))?;
+    let first = bert.layers.len() - opts.trained_layers;
+    for (j, layer) in bert.layers[first..].iter().enumerate() {
+        for (name, t) in layer.named_tensors() {
+            data.insert(format!("layers.{j}.{name}"), Var::from_tensor(&t.copy()?)?);
+        }
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.fit.seed ^ 0x9e37_79b9_7f4a_7c15);
+    let h = bert.config.hidden_size;
+    let mut uniform = |shape: &[usize], fan_in: usize| -> Result<Var> {
+        let bound = 1.0 / (fan_in as f32).sqrt();
+        let n: usize = shape.iter().product();
+        let v: Vec<f32> = (0..n).map(|_| rng.random_range(-bound..bound)).collect();
+        Ok(Var::from_tensor(&Tensor::from_vec(v, shape, device)?)?)
+    };
+    let (fi, hid) = (4 * h, opts.hidden);
+    data.insert("head.dense.weight".into(), uniform(&[hid, fi], fi)?);
+    data.insert("head.dense.bias".into(), uniform(&[hid], fi)?);
+    data.insert("head.out.weight".into(), uniform(&[3, hid], hid)?);
+    data.insert("head.out.bias".into(), uniform(&[3], hid)?);
+    Ok(())
+}
+
+/// Rounds the trained tensors to f16 (what is stored, so the model in memory and the one read
+/// back agree exactly) and writes head.safetensors, brief.toml and training.json.
+fn save(
+    vm: &VarMap,
+    base: &ModelConfig,
+    opts: &TrainOptions,
+    report: &TrainingReport,
+) -> Result<()> {
+    std::fs::create_dir_all(&opts.out).map_err(|e| BriefError::io(&opts.out, e))?;
+    let mut tensors = std::collections::HashMap::new();
+    {
+        let data = vm
+            .data()
+            .lock()
+            .map_err(|_| BriefError::Usage("training state lock poisoned".into()))?;
+        for (k, var) in data.iter() {
+            let half = var.as_tensor().to_dtype(DType::F16)?;
+            var.set(&half.to_dtype(DType::F32)?)?;
+            tensors.insert(k.clone(), half);
+        }
+    }
+    let head = opts.out.join("head.safetensors");
+    candle_core::safetensors::save(&tensors, &head)?;
+    let report_path = opts.out.join("training.json");
+    report.save(&report_path)?;
+    let name = opts.name.clone().unwrap_or_else(|| {
+        opts.out
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(char::is_whitespace, "-"))
+            .unwrap_or_else(|| "trained-stance".into())
+    });
+    let best = report.epochs.iter().find(|e| e.epoch == report.best_epoch);
+    let mut cfg = base.clone();
+    cfg.name = name;
+    cfg.description = format!(
+        "Stance classifier trained by `brief train stance` on {} ({} sentences) over the {} \
+         backbone; dev macro-F1 {:.3} (epoch {}). See training.json.",
+        report.data.join(", "),
+        report.train_items,
+        base.name,
+        best.map_or(0.0, |e| e.dev_macro_f1),
+        report.best_epoch
+    );
+    cfg.origin = None;
+    cfg.encoder = Some(EncoderConfig {
+        head: Some(PathBuf::from("head.safetensors")),
+        head_sha256: Some(sha256_file(&head)?),
+        trained_layers: opts.trained_layers,
+        hidden: opts.hidden,
+        max_length: opts.max_length,
+        training_report: Some(PathBuf::from("training.json")),
+        ..base.encoder_settings()
+    });
+    let text = toml::to_string_pretty(&cfg)
+        .map_err(|e| BriefError::Usage(format!("writing brief.toml: {e}")))?;
+    let path = opts.out.join("brief.toml");
+    std::fs::write(&path, format!("# Written by `{}`.\n{text}", report.command))
+        .map_err(|e| BriefError::io(&path, e))
+}

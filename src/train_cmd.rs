@@ -1,0 +1,115 @@
+//! `brief train stance` at the CLI edge (progress bar, summary table), and the check that
+//! keeps `brief eval` off a trained classifier's own training data.
+
+use crate::cli::{GlobalArgs, TrainStanceArgs};
+use anyhow::Result;
+use brief::config::{resolve_model, Architecture, Defaults};
+use brief::eval::dataset::Example;
+use brief::train::{FitSettings, Phase, TrainOptions, TrainingReport};
+
+pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
+    let opts = TrainOptions {
+        data: a.data.clone(),
+        dev: a.dev.clone(),
+        backbone: a.backbone.clone(),
+        out: a.out.clone(),
+        name: a.name.clone(),
+        trained_layers: a.trained_layers,
+        hidden: a.hidden,
+        max_length: a.max_length,
+        fit: FitSettings {
+            seed: a.seed,
+            epochs: a.epochs,
+            batch_size: a.batch_size,
+            lr: a.lr,
+            head_lr: a.head_lr,
+            class_weight_power: a.class_weight_power,
+            target_dropout: a.target_dropout,
+            patience: a.patience,
+        },
+        device: g.device.clone(),
+        offline: g.offline,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{prefix} {bar:30} {pos}/{len} eta {eta} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    if g.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut say = crate::commands::notice(g.quiet);
+    let quiet = g.quiet;
+    let outcome = brief::train::train_stance(&opts, &mut say, &mut |p| match p {
+        Phase::Epoch(e) => {
+            if !quiet {
+                bar.suspend(|| {
+                    eprintln!(
+                        "brief: epoch {}: train loss {:.4}, dev macro-F1 {:.3}, F_avg {:.3} ({:.0} s)",
+                        e.epoch, e.train_loss, e.dev_macro_f1, e.dev_f_avg, e.seconds
+                    )
+                });
+            }
+        }
+        Phase::Caching(done, total) => {
+            bar.set_prefix("frozen layers");
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+        Phase::Training(step, total, loss, f1) => {
+            bar.set_prefix("training");
+            bar.set_length(total as u64);
+            bar.set_position(step as u64);
+            bar.set_message(format!(
+                "loss {loss:.3} dev macro-F1 {}",
+                f1.map_or("-".into(), |f| format!("{f:.3}"))
+            ));
+        }
+    })?;
+    bar.finish_and_clear();
+    let report = outcome.report;
+    println!("epoch  train loss  dev macro-F1  dev F_avg  dev acc  seconds");
+    for e in &report.epochs {
+        println!(
+            "{:>5}  {:>10.4}  {:>12.3}  {:>9.3}  {:>7.3}  {:>7.0}{}",
+            e.epoch,
+            e.train_loss,
+            e.dev_macro_f1,
+            e.dev_f_avg,
+            e.dev_accuracy,
+            e.seconds,
+            if e.epoch == report.best_epoch {
+                "  (kept)"
+            } else {
+                ""
+            }
+        );
+    }
+    println!(
+        "wrote {} (frozen layers {:.0} s, total {:.0} s); use it with --classifier {}",
+        opts.out.display(),
+        report.cache_seconds,
+        report.total_seconds,
+        opts.out.join("brief.toml").display()
+    );
+    Ok(())
+}
+
+/// Fails when the classifier `brief eval` would use was trained on any of `examples`.
+pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example]) -> Result<()> {
+    let name = match &g.classifier {
+        Some(c) => c.clone(),
+        None => Defaults::load(g.config.as_deref())?.classifier,
+    };
+    let cfg = resolve_model(&name)?;
+    if cfg.architecture != Architecture::EncoderClassifier {
+        return Ok(());
+    }
+    let Some(path) = cfg.encoder_settings().training_report else {
+        return Ok(());
+    };
+    let report = TrainingReport::load(&brief::backends::encoder::beside_config(&cfg, &path))?;
+    report.check_overlap(examples, &cfg.name)?;
+    Ok(())
+}

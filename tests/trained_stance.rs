@@ -1,0 +1,54 @@
+//! The committed trained classifier (models/minilm-dsa-stance, all-MiniLM-L6-v2 backbone pulled
+//! through brief's PyPI path) through the CLI: it loads from its brief.toml and tells who holds
+//! the stance toward whom.
+
+mod common;
+use common::*;
+
+/// (favor, against, neutral) and the label of `actor` toward `target` in a one-sentence article.
+fn label(text: &str, actor: &str, target: &str) -> (String, [f64; 3]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let article = write(dir.path(), "a.txt", text);
+    let cfg = root().join("models/minilm-dsa-stance/brief.toml");
+    let out = run(brief()
+        .args([
+            "stance", "--quiet", "--format", "json", "--actor", actor, "--target", target,
+        ])
+        .arg(&article)
+        .arg("--classifier")
+        .arg(&cfg));
+    assert_eq!(out.0, 0, "brief stance failed: {}", out.2);
+    let v: serde_json::Value = serde_json::from_str(&out.1).expect("json");
+    let a = &v["actors"][0];
+    let s = |k: &str| a["scores"][k].as_f64().expect("score");
+    (
+        a["stance"].as_str().expect("stance").to_string(),
+        [s("favor"), s("against"), s("neutral")],
+    )
+}
+
+#[test]
+fn trained_classifier_labels_direction_from_the_cli() {
+    let pull = run(brief().args(["models", "pull", "all-minilm-l6-v2"]));
+    assert_eq!(pull.0, 0, "pulling the backbone failed: {}", pull.2);
+    let blame =
+        "Senator Maria Lopez sharply condemned Governor Tom Reed over the tax plan on Monday.";
+    let (l, lopez) = label(blame, "Maria Lopez", "Tom Reed");
+    assert_eq!(l, "against", "{lopez:?}");
+    // The one blamed holds no stance.
+    let (l, reed) = label(blame, "Tom Reed", "Maria Lopez");
+    assert_eq!(l, "neutral", "{reed:?}");
+    assert!(reed[1] < lopez[1], "Reed {reed:?} vs Lopez {lopez:?}");
+
+    let praise =
+        "Prime Minister Anna Berg praised President Ivan Petrov for his leadership in the peace talks.";
+    let (l, berg) = label(praise, "Anna Berg", "Ivan Petrov");
+    assert_eq!(l, "favor", "{berg:?}");
+    // The one praised is less "favor" than the one praising (the committed model still calls
+    // him favor, 0.57 against 0.95: a known miss, see the README).
+    let (_, petrov) = label(praise, "Ivan Petrov", "Anna Berg");
+    assert!(
+        petrov[0] < berg[0] - 0.2,
+        "Petrov {petrov:?} vs Berg {berg:?}"
+    );
+}
