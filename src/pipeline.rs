@@ -335,41 +335,11 @@ impl Pipeline {
             load_s: self.load_s,
             ..Default::default()
         };
-        let (mut prefilled, mut generated) = (0usize, 0usize);
-
-        if let Some((cfg, model)) = self.summarizer.as_ref().filter(|_| tasks.summarize) {
-            let prompt = cfg
-                .prompts
-                .summarize
-                .clone()
-                .ok_or_else(|| BriefError::BadConfig {
-                    origin: cfg.name.clone(),
-                    message: "no [prompts.summarize]".into(),
-                })?;
-            let mut first_text: Option<f64> = None;
-            let s = summarize(
-                model.borrow_mut().as_mut(),
-                &prompt,
-                article,
-                &self.generation,
-                cfg.context_budget,
-                &mut |t: &str| {
-                    first_text.get_or_insert_with(|| t0.elapsed().as_secs_f64());
-                    on_text(t)
-                },
-            )?;
-            timings.prefill_s += s.prefill.as_secs_f64();
-            timings.decode_s += s.decode.as_secs_f64();
-            timings.first_text_s =
-                self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64());
-            prefilled += s.tokens_prefilled;
-            generated += s.tokens_out;
-            report.summary = Some(s.text);
-            report.summarizer = Some(cfg.name.clone());
-            report.tokens_in += s.tokens_in;
-            report.tokens_out += s.tokens_out;
-            report.parts = Some(s.parts);
-        }
+        let (prefilled, generated) = if tasks.summarize {
+            self.summarize_into(article, &mut report, &mut timings, t0, on_text)?
+        } else {
+            (0, 0)
+        };
 
         // A summary already made is never thrown away because stance fails after it.
         let mut failed = None;
@@ -443,6 +413,51 @@ impl Pipeline {
             source,
             view,
         }))
+    }
+
+    /// Summarizes with the loaded summarizer (if any) into `report` and `timings`; returns the
+    /// prompt tokens computed and the tokens generated, for the throughput figures.
+    fn summarize_into(
+        &mut self,
+        article: &Article,
+        report: &mut Report,
+        timings: &mut Timings,
+        t0: Instant,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<(usize, usize)> {
+        let Some((cfg, model)) = self.summarizer.as_ref() else {
+            return Ok((0, 0));
+        };
+        let prompt = cfg
+            .prompts
+            .summarize
+            .clone()
+            .ok_or_else(|| BriefError::BadConfig {
+                origin: cfg.name.clone(),
+                message: "no [prompts.summarize]".into(),
+            })?;
+        let mut first_text: Option<f64> = None;
+        let s = summarize(
+            model.borrow_mut().as_mut(),
+            &prompt,
+            article,
+            &self.generation,
+            cfg.context_budget,
+            &mut |t: &str| {
+                first_text.get_or_insert_with(|| t0.elapsed().as_secs_f64());
+                on_text(t)
+            },
+        )?;
+        timings.prefill_s += s.prefill.as_secs_f64();
+        timings.decode_s += s.decode.as_secs_f64();
+        timings.first_text_s =
+            self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64());
+        report.summary = Some(s.text);
+        report.summarizer = Some(cfg.name.clone());
+        report.tokens_in += s.tokens_in;
+        report.tokens_out += s.tokens_out;
+        report.parts = Some(s.parts);
+        Ok((s.tokens_prefilled, s.tokens_out))
     }
 
     fn stance(

@@ -130,3 +130,12 @@ fn people_sharing_a_name_stay_apart() {
     assert!(names(&a).contains(&"Craig Johnson"));
     assert!(!names(&a).iter().any(|n| n.contains("Utah")));
 }
+
+#[test]
+fn a_capitalized_word_only_at_sentence_starts_is_not_a_name() {
+    let none = find("Rain is expected tomorrow morning, with sunny spells later in the day.\n");
+    assert!(none.is_empty(), "{:?}", names(&none));
+    // A one-word name seen mid-sentence too is still found.
+    let some = find("Title\n\nTusk warned the summit. Officials said Tusk would not attend.\n");
+    assert!(names(&some).contains(&"Tusk"), "{:?}", names(&some));
+}

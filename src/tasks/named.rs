@@ -242,6 +242,22 @@ fn is_acting(text: &str, a: &Actor, titled: bool) -> bool {
     if person && !titled && a.mentions.iter().all(|m| after_the(text, m.start)) {
         return false;
     }
+    // One capitalized word seen only at sentence starts and followed by a copula ("Rain is
+    // expected tomorrow") is an ordinary word there, not a name ("Dundee have vowed" is).
+    let copula = |m: &super::actors::Mention| {
+        matches!(
+            next_word(text, m.end),
+            Some("is" | "are" | "was" | "were" | "will")
+        )
+    };
+    if !titled
+        && !a.name.contains(' ')
+        && a.mentions
+            .iter()
+            .all(|m| at_sentence_start(text, m.start) && copula(m))
+    {
+        return false;
+    }
     let modifiers = a
         .mentions
         .iter()
