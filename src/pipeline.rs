@@ -221,40 +221,7 @@ impl Pipeline {
         };
         let classifier = if tasks.stance {
             let cfg = opts.config_for(Task::Stance)?;
-            if cfg.architecture == Architecture::EncoderClassifier {
-                let files = ensure_model(&cfg, &fetch, say)?;
-                let model = crate::backends::encoder::load_classifier(&cfg, &files, &device)?;
-                let stance: Box<dyn StanceClassifier> =
-                    Box::new(EncoderStance::new(&cfg.name, model, cfg.encoder_settings()));
-                Some(Classifier {
-                    cfg,
-                    model: None,
-                    stance,
-                })
-            } else if cfg.architecture == Architecture::Nli {
-                let files = ensure_model(&cfg, &fetch, say)?;
-                let pairs = load_pair_classifier(&cfg, &files, &device)?;
-                let stance: Box<dyn StanceClassifier> =
-                    Box::new(NliStance::new(pairs, cfg.nli_settings())?);
-                Some(Classifier {
-                    cfg,
-                    model: None,
-                    stance,
-                })
-            } else {
-                let stance_cfg = cfg.stance.clone().ok_or_else(|| BriefError::BadConfig {
-                    origin: cfg.name.clone(),
-                    message: "no [stance] section".into(),
-                })?;
-                let model = get(&cfg, say)?;
-                let stance: Box<dyn StanceClassifier> =
-                    Box::new(LlmStance::new(&cfg.name, model.clone(), stance_cfg));
-                Some(Classifier {
-                    cfg,
-                    model: Some(model),
-                    stance,
-                })
-            }
+            Some(load_classifier(cfg, &fetch, &device, &mut get, say)?)
         } else {
             None
         };
@@ -534,6 +501,49 @@ impl Pipeline {
         report.actors = Some(rows);
         Ok(())
     }
+}
+
+/// Loads (or reuses) the generating model of a config, telling `say` what it does.
+type LoadGenerator<'a> =
+    dyn FnMut(&ModelConfig, &mut dyn FnMut(&str)) -> Result<SharedGenerator> + 'a;
+
+/// Loads the stance classifier `cfg` names: a trained encoder or an NLI cross-encoder on
+/// their own, or a chat model through `get` (shared with the summarizer when it is the same
+/// config).
+fn load_classifier(
+    cfg: ModelConfig,
+    fetch: &FetchOptions,
+    device: &Device,
+    get: &mut LoadGenerator,
+    say: &mut dyn FnMut(&str),
+) -> Result<Classifier> {
+    let (model, stance): (Option<SharedGenerator>, Box<dyn StanceClassifier>) =
+        match cfg.architecture {
+            Architecture::EncoderClassifier => {
+                let files = ensure_model(&cfg, fetch, say)?;
+                let model = crate::backends::encoder::load_classifier(&cfg, &files, device)?;
+                let settings = cfg.encoder_settings();
+                (
+                    None,
+                    Box::new(EncoderStance::new(&cfg.name, model, settings)),
+                )
+            }
+            Architecture::Nli => {
+                let files = ensure_model(&cfg, fetch, say)?;
+                let pairs = load_pair_classifier(&cfg, &files, device)?;
+                (None, Box::new(NliStance::new(pairs, cfg.nli_settings())?))
+            }
+            _ => {
+                let stance_cfg = cfg.stance.clone().ok_or_else(|| BriefError::BadConfig {
+                    origin: cfg.name.clone(),
+                    message: "no [stance] section".into(),
+                })?;
+                let model = get(&cfg, say)?;
+                let stance = LlmStance::new(&cfg.name, model.clone(), stance_cfg);
+                (Some(model), Box::new(stance))
+            }
+        };
+    Ok(Classifier { cfg, model, stance })
 }
 
 /// Deterministic candidates, plus what the classifier model proposes (asked for JSON, parsed

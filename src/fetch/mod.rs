@@ -39,6 +39,19 @@ pub struct LocalModel {
     pub tokenizer_file: Option<PathBuf>,
 }
 
+impl LocalModel {
+    /// Each weight file's config name beside its path (`files` is in the order of
+    /// `weights.files`), so loaders find a file by name.
+    pub fn named<'a>(&'a self, cfg: &'a ModelConfig) -> Vec<(&'a str, &'a PathBuf)> {
+        cfg.weights
+            .files
+            .iter()
+            .map(|f| f.name.as_str())
+            .zip(self.files.iter())
+            .collect()
+    }
+}
+
 /// Whether every file of a model is in the cache (no network, no hashing).
 pub fn is_cached(cfg: &ModelConfig) -> bool {
     let cache = ModelCache::new(hub_cache_dir());

@@ -84,69 +84,111 @@ pub fn summarize(
         return Ok(acc);
     }
 
-    // Map: summarize pieces that fit, with room for the prompt around them.
-    let overhead = model.count_chat_tokens(&messages(
+    let ask = Ask {
         prompt,
-        render(&prompt.user, title, Some(""), None)?,
+        title,
+        settings,
+        limit,
+        budget,
+    };
+    let summaries = map_parts(model, &ask, &article.body, &mut acc)?;
+    reduce(model, &ask, summaries, &mut acc, on_text)?;
+    Ok(acc)
+}
+
+/// What every call of one summary shares: the prompts, the title, the decoding settings and
+/// the token limit a prompt must fit.
+struct Ask<'a> {
+    prompt: &'a SummarizePrompt,
+    title: Option<&'a str>,
+    settings: &'a GenerationConfig,
+    limit: usize,
+    budget: usize,
+}
+
+/// Map: summarizes pieces of `body` that fit, with room for the prompt around them.
+fn map_parts(
+    model: &mut dyn Generator,
+    ask: &Ask,
+    body: &str,
+    acc: &mut Summary,
+) -> Result<Vec<String>> {
+    let overhead = model.count_chat_tokens(&messages(
+        ask.prompt,
+        render(&ask.prompt.user, ask.title, Some(""), None)?,
     ))?;
-    let room = limit.saturating_sub(overhead);
+    let room = ask.limit.saturating_sub(overhead);
     if room < 64 {
         return Err(BriefError::Usage(format!(
-            "context budget {budget} leaves no room for article text after the prompt; raise context_budget or lower max_new_tokens"
+            "context budget {} leaves no room for article text after the prompt; raise context_budget or lower max_new_tokens",
+            ask.budget
         )));
     }
-    let pieces = pack(model, &article.body, room)?;
+    let pieces = pack(model, body, room)?;
     acc.parts = pieces.len();
     let mut summaries = Vec::new();
     for piece in &pieces {
-        let m = messages(prompt, render(&prompt.user, title, Some(piece), None)?);
-        let g = model.chat(&m, settings, &mut |_| {})?;
-        add(&mut acc, &g);
+        let m = messages(
+            ask.prompt,
+            render(&ask.prompt.user, ask.title, Some(piece), None)?,
+        );
+        let g = model.chat(&m, ask.settings, &mut |_| {})?;
+        add(acc, &g);
         summaries.push(g.text.trim().to_string());
     }
-    // Reduce: combine part summaries, in groups that fit, until one remains. Every round must
-    // shrink the list; when no two part summaries fit together it cannot, and we say so.
+    Ok(summaries)
+}
+
+/// Reduce: combines part summaries, in groups that fit, until one remains; the final one is
+/// streamed to `on_text`. Every round must shrink the list; when no two part summaries fit
+/// together it cannot, and that is an error naming the settings to change.
+fn reduce(
+    model: &mut dyn Generator,
+    ask: &Ask,
+    mut summaries: Vec<String>,
+    acc: &mut Summary,
+    on_text: &mut dyn FnMut(&str),
+) -> Result<()> {
+    let merge_prompt = |parts: &[String]| -> Result<Vec<ChatMessage>> {
+        Ok(messages(
+            ask.prompt,
+            render(&ask.prompt.merge_user, ask.title, None, Some(parts))?,
+        ))
+    };
     loop {
-        let m = messages(
-            prompt,
-            render(&prompt.merge_user, title, None, Some(&summaries))?,
-        );
-        let fits = model.count_chat_tokens(&m)? <= limit;
+        let m = merge_prompt(&summaries)?;
+        let fits = model.count_chat_tokens(&m)? <= ask.limit;
         if summaries.len() == 1 && !fits {
             // One part summary whose merge prompt would not fit: it is the summary.
             let text = summaries.remove(0);
             on_text(&text);
             acc.text = text;
-            return Ok(acc);
+            return Ok(());
         }
         if fits {
-            let g = model.chat(&m, settings, on_text)?;
-            add(&mut acc, &g);
+            let g = model.chat(&m, ask.settings, on_text)?;
+            add(acc, &g);
             acc.text = g.text.trim().to_string();
-            return Ok(acc);
+            return Ok(());
         }
         let before = summaries.len();
         let mut next = Vec::new();
         let mut group: Vec<String> = Vec::new();
         for s in summaries.drain(..) {
             group.push(s);
-            let m = messages(
-                prompt,
-                render(&prompt.merge_user, title, None, Some(&group))?,
-            );
-            if group.len() > 1 && model.count_chat_tokens(&m)? > limit {
+            if group.len() > 1 && model.count_chat_tokens(&merge_prompt(&group)?)? > ask.limit {
                 let last = group.pop().unwrap_or_default();
-                next.push(merge(model, prompt, title, &group, settings, &mut acc)?);
+                next.push(merge(model, ask, &group, acc)?);
                 group = vec![last];
             }
         }
         if !group.is_empty() {
-            next.push(merge(model, prompt, title, &group, settings, &mut acc)?);
+            next.push(merge(model, ask, &group, acc)?);
         }
         if next.len() >= before {
             return Err(BriefError::Usage(format!(
-                "the {before} part summaries are too long to combine two at a time within context_budget {budget} (max_new_tokens {}); raise context_budget or lower max_new_tokens",
-                settings.max_new_tokens
+                "the {before} part summaries are too long to combine two at a time within context_budget {} (max_new_tokens {}); raise context_budget or lower max_new_tokens",
+                ask.budget, ask.settings.max_new_tokens
             )));
         }
         summaries = next;
@@ -155,20 +197,18 @@ pub fn summarize(
 
 fn merge(
     model: &mut dyn Generator,
-    prompt: &SummarizePrompt,
-    title: Option<&str>,
+    ask: &Ask,
     group: &[String],
-    settings: &GenerationConfig,
     acc: &mut Summary,
 ) -> Result<String> {
     if group.len() == 1 {
         return Ok(group[0].clone());
     }
     let m = messages(
-        prompt,
-        render(&prompt.merge_user, title, None, Some(group))?,
+        ask.prompt,
+        render(&ask.prompt.merge_user, ask.title, None, Some(group))?,
     );
-    let g = model.chat(&m, settings, &mut |_| {})?;
+    let g = model.chat(&m, ask.settings, &mut |_| {})?;
     add(acc, &g);
     Ok(g.text.trim().to_string())
 }

@@ -27,13 +27,7 @@ pub fn beside_config(cfg: &ModelConfig, p: &Path) -> PathBuf {
 
 /// Loads the backbone named by `cfg` from its fetched files.
 pub fn load_backbone(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> Result<Backbone> {
-    let named: Vec<(&str, &PathBuf)> = cfg
-        .weights
-        .files
-        .iter()
-        .map(|f| f.name.as_str())
-        .zip(files.files.iter())
-        .collect();
+    let named = files.named(cfg);
     let find = |pred: &dyn Fn(&str) -> bool| -> Vec<PathBuf> {
         named
             .iter()

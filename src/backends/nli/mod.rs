@@ -122,13 +122,7 @@ pub struct NliModel {
 impl NliModel {
     /// Loads the model from its fetched files (`files.files` in the order of `weights.files`).
     pub fn load(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> Result<Self> {
-        let named: Vec<(&str, &PathBuf)> = cfg
-            .weights
-            .files
-            .iter()
-            .map(|f| f.name.as_str())
-            .zip(files.files.iter())
-            .collect();
+        let named = files.named(cfg);
         let config_path = named
             .iter()
             .find(|(n, _)| *n == "config.json")
