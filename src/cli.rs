@@ -54,6 +54,16 @@ pub struct GlobalArgs {
     /// Encode every prompt from scratch instead of reusing the cached prefix (for benchmarks).
     #[arg(long, global = true)]
     pub no_prefix_cache: bool,
+    /// Check each summary sentence against the article: `repair` rewrites an unsupported
+    /// sentence once from the sentences it cites and drops it if still unsupported (listed in
+    /// the report); `flag` only marks it; `off` skips the check. Default: models/default.toml
+    /// (repair).
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    pub faithfulness: Option<brief::config::FaithfulnessMode>,
+    /// Summary length: short (about 1 sentence), medium (2–3), long (4–6). Default:
+    /// models/default.toml (medium).
+    #[arg(long, global = true, value_enum, value_name = "LENGTH")]
+    pub length: Option<brief::config::SummaryLength>,
     #[command(flatten)]
     pub generation: GenerationArgs,
 }

@@ -106,6 +106,8 @@ pub fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
         prefix_reuse: !g.no_prefix_cache,
         actors: st.actors.clone(),
         target: st.target.clone(),
+        faithfulness: g.faithfulness,
+        length: g.length,
     }
 }
 
@@ -118,7 +120,9 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
     }
     let mut say = notice(g.quiet);
     let mut pipeline = Pipeline::load(&opts, tasks, &mut say)?;
-    let stream = g.format == Format::Text && std::io::stdout().is_terminal();
+    let stream = g.format == Format::Text
+        && std::io::stdout().is_terminal()
+        && pipeline.streams_final_summary();
     let mut out = std::io::stdout();
     let result = pipeline.run_tasks(
         &article,
@@ -262,13 +266,20 @@ fn eval_models(
 ) -> Result<(brief::eval::EvalReport, ModelNames)> {
     let tasks = Tasks {
         summarize: !no_labels
-            && examples
-                .iter()
-                .any(|e| e.reference_summary.is_some() && !e.is_classifier_only()),
+            && examples.iter().any(|e| {
+                (e.reference_summary.is_some() && !e.is_classifier_only()) || e.is_checker_only()
+            }),
         stance: examples
             .iter()
             .any(|e| e.actors.as_ref().is_some_and(|a| !a.is_empty())),
     };
+    if g.faithfulness == Some(brief::config::FaithfulnessMode::Off)
+        && examples.iter().any(|e| e.is_checker_only())
+    {
+        anyhow::bail!(
+            "checker-only examples (check_summary + consistent) need the checker: drop --faithfulness off"
+        );
+    }
     let mut say = notice(g.quiet);
     let mut pipeline = Pipeline::load(
         &options(

@@ -21,3 +21,4 @@ pub mod train;
 
 pub use error::{BriefError, Result};
 pub mod eval;
+pub mod faithfulness;

@@ -4,8 +4,15 @@
 use crate::article::Article;
 use crate::backends::{load_generator, load_pair_classifier};
 use crate::config::Architecture;
-use crate::config::{resolve_model, Defaults, GenerationConfig, ModelConfig, Task};
+use crate::config::{
+    resolve_model, Defaults, FaithfulnessMode, GenerationConfig, ModelConfig, SummaryLength, Task,
+};
 use crate::error::{BriefError, Result};
+use crate::faithfulness::{
+    self,
+    load::{load_checker, Checker},
+    Checked, Review,
+};
 use crate::fetch::{ensure_model, FetchOptions};
 use crate::report::{ActorReport, Report, TaskError, Timings};
 use crate::runtime::chat::ChatMessage;
@@ -104,6 +111,10 @@ pub struct PipelineOptions {
     pub actors: Vec<String>,
     /// What stance is toward; derived from the article when unset.
     pub target: Option<String>,
+    /// How summaries are checked (`--faithfulness`); the defaults file's when unset.
+    pub faithfulness: Option<FaithfulnessMode>,
+    /// How long a summary to ask for (`--length`); the defaults file's when unset.
+    pub length: Option<SummaryLength>,
 }
 
 impl Default for PipelineOptions {
@@ -118,6 +129,8 @@ impl Default for PipelineOptions {
             prefix_reuse: true,
             actors: Vec::new(),
             target: None,
+            faithfulness: None,
+            length: None,
         }
     }
 }
@@ -169,6 +182,10 @@ pub struct StanceInputs {
 /// Loaded models, ready for many articles.
 pub struct Pipeline {
     summarizer: Option<(ModelConfig, SharedGenerator)>,
+    /// Checks summaries against their article (None when faithfulness is off).
+    checker: Option<Checker>,
+    faithfulness: FaithfulnessMode,
+    length: SummaryLength,
     classifier: Option<Classifier>,
     generation: GenerationConfig,
     opts: PipelineOptions,
@@ -219,6 +236,19 @@ impl Pipeline {
         } else {
             None
         };
+        let defaults = Defaults::load(opts.defaults.as_deref())?;
+        let faithfulness = opts.faithfulness.unwrap_or(defaults.faithfulness.mode);
+        let length = opts.length.unwrap_or(defaults.summarize.length);
+        let checker = match &summarizer {
+            Some((cfg, m)) if faithfulness != FaithfulnessMode::Off => Some(load_checker(
+                (cfg, m),
+                defaults.faithfulness.checker.as_deref(),
+                (&fetch, &device),
+                &mut get,
+                say,
+            )?),
+            _ => None,
+        };
         let classifier = if tasks.stance {
             let cfg = opts.config_for(Task::Stance)?;
             Some(load_classifier(cfg, &fetch, &device, &mut get, say)?)
@@ -232,6 +262,9 @@ impl Pipeline {
         };
         Ok(Self {
             summarizer,
+            checker,
+            faithfulness,
+            length,
             classifier,
             generation,
             opts: opts.clone(),
@@ -407,6 +440,7 @@ impl Pipeline {
         let s = summarize(
             model.borrow_mut().as_mut(),
             &prompt,
+            self.length,
             article,
             &self.generation,
             cfg.context_budget,
@@ -419,12 +453,64 @@ impl Pipeline {
         timings.decode_s += s.decode.as_secs_f64();
         timings.first_text_s =
             self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64());
-        report.summary = Some(s.text);
         report.summarizer = Some(cfg.name.clone());
         report.tokens_in += s.tokens_in;
         report.tokens_out += s.tokens_out;
         report.parts = Some(s.parts);
+        let t1 = Instant::now();
+        self.check_into(article, &s.text, report)?;
+        timings.check_s = t1.elapsed().as_secs_f64();
         Ok((s.tokens_prefilled, s.tokens_out))
+    }
+
+    /// Checks (and in `repair` mode repairs) `summary` into `report`; with no checker the
+    /// summary goes in as generated.
+    fn check_into(&mut self, article: &Article, summary: &str, report: &mut Report) -> Result<()> {
+        let Some(ch) = self.checker.as_mut() else {
+            report.summary = Some(summary.to_string());
+            return Ok(());
+        };
+        let checked = faithfulness::review(
+            article,
+            summary,
+            Review {
+                judge: ch.judge.as_mut(),
+                rewriter: Some(&mut ch.rewriter),
+                mode: self.faithfulness,
+                max_sentences: self.length.max_sentences(),
+            },
+        )?;
+        report.summary = Some(checked.text);
+        report.summary_sentences = Some(checked.sentences);
+        report.dropped = Some(checked.dropped);
+        report.faithfulness = Some(checked.tally);
+        Ok(())
+    }
+
+    /// Checks a given summary of `article` sentence by sentence (`flag` mode: nothing is
+    /// changed). `brief eval` scores checker-only examples with it.
+    pub fn check_summary(&mut self, article: &Article, summary: &str) -> Result<Checked> {
+        let Some(ch) = self.checker.as_mut() else {
+            return Err(BriefError::Usage(
+                "checking a summary needs the summarizer and --faithfulness flag or repair".into(),
+            ));
+        };
+        faithfulness::review(
+            article,
+            summary,
+            Review {
+                judge: ch.judge.as_mut(),
+                rewriter: None,
+                mode: FaithfulnessMode::Flag,
+                max_sentences: self.length.max_sentences(),
+            },
+        )
+    }
+
+    /// Whether the summary text streamed while it is generated is the final one (it is not
+    /// when a check may still repair or drop sentences).
+    pub fn streams_final_summary(&self) -> bool {
+        self.checker.is_none()
     }
 
     fn stance(

@@ -2,6 +2,7 @@
 //! Its serde form *is* the JSON schema documented in the README.
 
 use crate::article::Article;
+use crate::faithfulness::{FaithfulnessTally, SentenceCheck};
 use crate::tasks::actors::ActorKind;
 use crate::tasks::evidence::Evidence;
 use crate::tasks::stance::{Stance, StanceScores};
@@ -17,6 +18,8 @@ pub struct Timings {
     pub prefill_s: f64,
     /// Generating the summary.
     pub decode_s: f64,
+    /// Checking (and repairing) the summary against the article.
+    pub check_s: f64,
     /// Actors, target and stance labels together.
     pub stance_s: f64,
     /// Everything, from start to report.
@@ -58,6 +61,15 @@ pub struct Report {
     /// Pieces the article was split into to fit the context (1 = whole).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<usize>,
+    /// The final summary's sentences, each with its support and citations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary_sentences: Option<Vec<SentenceCheck>>,
+    /// Generated sentences removed as unsupported (never dropped silently).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<Vec<String>>,
+    /// What the check did: mode, counts, the checker and its threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faithfulness: Option<FaithfulnessTally>,
     /// What stance is toward.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -95,6 +107,9 @@ impl Report {
             summary: None,
             summarizer: None,
             parts: None,
+            summary_sentences: None,
+            dropped: None,
+            faithfulness: None,
             target: None,
             target_source: None,
             classifier: None,
@@ -112,8 +127,13 @@ impl Report {
         let mut out = String::new();
         if let Some(s) = &self.summary {
             if !summary_shown {
-                out.push_str(s);
-                out.push('\n');
+                match &self.summary_sentences {
+                    Some(checked) if !checked.is_empty() => out.push_str(&self.cited_text(checked)),
+                    _ => {
+                        out.push_str(s);
+                        out.push('\n');
+                    }
+                }
             }
         }
         if let Some(actors) = &self.actors {
@@ -155,6 +175,47 @@ impl Report {
                     a.confidence
                 ));
             }
+        }
+        out
+    }
+
+    /// The summary with `[n]` after each sentence (n = cited article sentence), the cited
+    /// sentences listed below, then what the check removed or replaced.
+    fn cited_text(&self, checked: &[SentenceCheck]) -> String {
+        let mut out = String::new();
+        let mut sources: Vec<(usize, &str)> = Vec::new();
+        let marked: Vec<String> = checked
+            .iter()
+            .map(|c| {
+                let mut t = c.text.clone();
+                if !c.supported {
+                    t.push_str(" (unsupported)");
+                }
+                for cit in &c.citations {
+                    t.push_str(&format!(" [{}]", cit.number));
+                    if !sources.iter().any(|(n, _)| *n == cit.number) {
+                        sources.push((cit.number, &cit.sentence));
+                    }
+                }
+                t
+            })
+            .collect();
+        out.push_str(&marked.join(" "));
+        out.push('\n');
+        sources.sort_unstable_by_key(|(n, _)| *n);
+        if !sources.is_empty() {
+            out.push('\n');
+        }
+        for (n, s) in sources {
+            out.push_str(&format!("  [{n}] {}\n", shorten(s, 110)));
+        }
+        if let Some(f) = &self.faithfulness {
+            if f.extractive {
+                out.push_str("\nNo generated sentence was supported by the article; the summary above is article sentences.\n");
+            }
+        }
+        for d in self.dropped.iter().flatten() {
+            out.push_str(&format!("Dropped (not supported by the article): {d}\n"));
         }
         out
     }

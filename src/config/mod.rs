@@ -2,10 +2,15 @@
 //! lookup from a name or a file to a validated `ModelConfig`.
 
 mod encoder;
+mod faithfulness;
 mod schema;
 mod validate;
 
 pub use encoder::{Aggregate, EncoderConfig};
+pub use faithfulness::{
+    FaithfulnessConfig, FaithfulnessDefaults, FaithfulnessMode, SummarizeDefaults, SummaryLength,
+    SupportWeights,
+};
 pub use schema::*;
 
 use crate::error::{BriefError, Result};
@@ -23,6 +28,12 @@ pub struct Defaults {
     pub summarizer: String,
     /// Name (or path) of the stance classifier config.
     pub classifier: String,
+    /// How summaries are checked against their article.
+    #[serde(default)]
+    pub faithfulness: FaithfulnessDefaults,
+    /// How long a summary to ask for.
+    #[serde(default)]
+    pub summarize: SummarizeDefaults,
 }
 
 impl Defaults {

@@ -51,6 +51,9 @@ pub struct ModelConfig {
     /// A trained encoder classifier (`architecture = "encoder-classifier"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoder: Option<super::EncoderConfig>,
+    /// How this model checks summary sentences against the article (defaults when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faithfulness: Option<super::FaithfulnessConfig>,
     /// File the config was read from, when it came from a file.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -412,7 +415,8 @@ impl Default for NliConfig {
     }
 }
 
-/// The summarizer's prompts. Variables: `title`, `text`; `merge_user` gets `title`, `parts`.
+/// The summarizer's prompts. Variables: `title`, `text`, `length` (a phrase such as "two or
+/// three sentences", from `--length`); `merge_user` gets `title`, `parts`, `length`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SummarizePrompt {
@@ -730,6 +734,9 @@ impl ModelConfig {
             super::validate::check_stance(st)?;
         }
         super::validate::check_templates(self)?;
+        if let Some(f) = &self.faithfulness {
+            super::validate::check_faithfulness(f)?;
+        }
         if self.tasks.contains(&Task::Summarize) && self.prompts.summarize.is_none() {
             return Err(
                 "a summarizer needs [prompts.summarize] with `user` and `merge_user`".into(),

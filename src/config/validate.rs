@@ -2,6 +2,7 @@
 //! mislead) only at run time: templates that do not compile, empty answer words or stop
 //! strings, non-finite numbers. Each error names the field.
 
+use super::faithfulness::FaithfulnessConfig;
 use super::schema::{ModelConfig, StanceConfig};
 
 /// Every prompt template compiles (minijinja syntax), named by its field.
@@ -31,10 +32,41 @@ pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
     if let Some(t) = &cfg.chat_template.template {
         fields.push(("chat_template.template", t));
     }
+    if let Some(f) = &cfg.faithfulness {
+        fields.push(("faithfulness.user", &f.user));
+        fields.push(("faithfulness.repair_user", &f.repair_user));
+    }
     let env = minijinja::Environment::new();
     for (field, source) in fields {
         env.template_from_str(source)
             .map_err(|e| format!("{field} is not a valid template: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The `[faithfulness]` values the checker scores with or divides by.
+pub fn check_faithfulness(f: &FaithfulnessConfig) -> Result<(), String> {
+    for (field, list) in [("faithfulness.yes", &f.yes), ("faithfulness.no", &f.no)] {
+        if list.is_empty() || list.iter().any(|w| w.trim().is_empty()) {
+            return Err(format!(
+                "{field} needs at least one answer word, and no empty ones"
+            ));
+        }
+    }
+    let w = f.weights;
+    if ![w.bias, w.model, w.novel_words, w.novel_bigrams]
+        .iter()
+        .all(|x| x.is_finite())
+    {
+        return Err("faithfulness.weights must be finite numbers".into());
+    }
+    if !(0.0..=1.0).contains(&f.threshold) {
+        return Err("faithfulness.threshold must be between 0 and 1".into());
+    }
+    if f.max_citations == 0 || f.repair_max_new_tokens == 0 {
+        return Err(
+            "faithfulness.max_citations and repair_max_new_tokens must be at least 1".into(),
+        );
     }
     Ok(())
 }

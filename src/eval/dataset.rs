@@ -39,6 +39,13 @@ pub struct Example {
     pub issue: Option<String>,
     #[serde(default)]
     pub actors: Option<Vec<GoldActor>>,
+    /// A summary to check against `text` (a checker-only example): only the faithfulness
+    /// checker runs, and its verdict is scored against `consistent`.
+    #[serde(default)]
+    pub check_summary: Option<String>,
+    /// Whether `check_summary` is fully consistent with the article (human judgement).
+    #[serde(default)]
+    pub consistent: Option<bool>,
     pub source: String,
     pub license: String,
 }
@@ -50,6 +57,11 @@ impl Example {
         let one_actor = self.actors.as_ref().is_some_and(|a| a.len() == 1);
         let sentences = crate::article::split_sentences(self.text.trim()).len();
         one_actor && self.target.is_some() && self.title.is_none() && sentences <= 1
+    }
+
+    /// A summary with a human consistency verdict: scored by the checker alone.
+    pub fn is_checker_only(&self) -> bool {
+        self.check_summary.is_some() && self.consistent.is_some()
     }
 
     /// The article text as brief reads it (title line, blank line, body).

@@ -5,6 +5,7 @@
 
 pub mod actors;
 pub mod dataset;
+pub mod faithfulness;
 pub mod metrics;
 mod report;
 
@@ -190,9 +191,24 @@ pub fn evaluate(
     let (mut gen_tokens, mut gen_s) = (0usize, 0f64);
     let mut worst_rouge: Vec<(f64, Worst)> = Vec::new();
 
+    let mut checker = faithfulness::CheckerTally::default();
+    let mut own = faithfulness::OwnSummaryChecks::default();
+    let mut sentence_counts: Vec<f64> = Vec::new();
     for (i, ex) in examples.iter().enumerate() {
         let t0 = Instant::now();
         let article = Article::from_text(&ex.id, &ex.article_text());
+        if let (Some(summary), Some(consistent)) = (&ex.check_summary, ex.consistent) {
+            match pipeline.check_summary(&article, summary) {
+                Ok(checked) => {
+                    rep.examples += 1;
+                    checker.add(&ex.id, consistent, checked);
+                }
+                Err(e) => rep.failed.push(format!("{}: {e}", ex.id)),
+            }
+            rep.per_example_s.push(t0.elapsed().as_secs_f64());
+            progress(i + 1, &ex.id);
+            continue;
+        }
         let classifier_only = ex.is_classifier_only();
         let gold = ex.actors.clone().unwrap_or_default();
         let tasks = Tasks {
@@ -229,6 +245,10 @@ pub fn evaluate(
             rouges.push(r);
             ratios.push(length_ratio(&ex.text, summary));
             novels.push(novel_bigrams(&ex.text, summary));
+            sentence_counts.push(crate::faithfulness::summary_sentences(summary).len() as f64);
+            if let Some(t) = &report.faithfulness {
+                own.add(t);
+            }
             worst_rouge.push((
                 r.rouge1,
                 Worst {
@@ -294,12 +314,16 @@ pub fn evaluate(
             rouge_lsum: mean(&|r| r.rouge_lsum),
             length_ratio: ratios.iter().sum::<f64>() / n,
             novel_bigrams: novels.iter().sum::<f64>() / n,
+            sentences: sentence_counts.iter().sum::<f64>() / n,
+            supported_rate: (own.sentences > 0).then_some(own.supported_rate),
+            checks: (own.sentences > 0).then_some(own),
         });
     }
     if !pairs.is_empty() {
         rep.stance = Some(stance_metrics(&pairs));
     }
     tally.finish(&mut rep);
+    rep.faithfulness = checker.finish();
     worst_rouge.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut worst: Vec<Worst> = worst_rouge.into_iter().take(3).map(|w| w.1).collect();
     worst.append(&mut rep.worst);

@@ -18,6 +18,14 @@ pub struct SummaryMetrics {
     pub length_ratio: f64,
     /// Share of summary bigrams not in the article (higher = less copied).
     pub novel_bigrams: f64,
+    /// Summary sentences per summary (of the final text).
+    pub sentences: f64,
+    /// What the checker said of the summaries as generated, and what repair did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checks: Option<super::faithfulness::OwnSummaryChecks>,
+    /// Share of generated sentences the checker supported at first (`checks.supported_rate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supported_rate: Option<f64>,
 }
 
 /// Actor extraction against the gold actors (alias-aware).
@@ -83,6 +91,8 @@ pub struct EvalReport {
     pub stance: Option<StanceMetrics>,
     pub actors: Option<ActorMetrics>,
     pub target: Option<TargetMetrics>,
+    /// The summary checker on checker-only examples.
+    pub faithfulness: Option<super::faithfulness::FaithfulnessMetrics>,
     /// Gold actors the pipeline did not find.
     pub missed_actors: Vec<String>,
     /// Per article: missed actors, non-actors, duplicates and wrong kinds.
@@ -101,6 +111,15 @@ impl EvalReport {
             m.insert("summary.rouge1".into(), s.rouge1);
             m.insert("summary.rouge2".into(), s.rouge2);
             m.insert("summary.rougeLsum".into(), s.rouge_lsum);
+        }
+        if let Some(r) = self.summaries.as_ref().and_then(|s| s.supported_rate) {
+            m.insert("summary.supported_rate".into(), r);
+        }
+        if let Some(fm) = &self.faithfulness {
+            m.insert(
+                "faithfulness.balanced_accuracy".into(),
+                fm.balanced_accuracy,
+            );
         }
         if let Some(s) = &self.stance {
             m.insert("stance.accuracy".into(), s.accuracy);
@@ -201,6 +220,43 @@ impl EvalReport {
                     format!("{:.1}", self.cost.summary_tokens_per_s),
                 ],
             );
+        }
+        if let Some(c) = self.summaries.as_ref().and_then(|s| s.checks.as_ref()) {
+            o.push_str(&format!(
+                "  checked {} generated sentences: {:.1}% supported; {} repaired, {} dropped, {} extractive fallback(s); {:.2} sentences per summary\n",
+                c.sentences,
+                100.0 * c.supported_rate,
+                c.repaired,
+                c.dropped,
+                c.extractive,
+                self.summaries.as_ref().map_or(0.0, |s| s.sentences),
+            ));
+        }
+        if let Some(fm) = &self.faithfulness {
+            h(
+                &mut o,
+                &format!("Summary checker ({} summaries, {})", fm.n, fm.checker),
+            );
+            row(
+                &mut o,
+                &[
+                    "bal. acc".into(),
+                    "precision".into(),
+                    "recall".into(),
+                    "threshold".into(),
+                ],
+            );
+            sep(&mut o, 4);
+            row(
+                &mut o,
+                &[
+                    f(fm.balanced_accuracy),
+                    f(fm.precision),
+                    f(fm.recall),
+                    format!("{:.3}", fm.threshold),
+                ],
+            );
+            o.push_str("  (precision / recall of catching an inconsistent summary)\n");
         }
         if let Some(s) = &self.stance {
             h(&mut o, &format!("Stance ({} labels)", s.n));

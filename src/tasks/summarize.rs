@@ -4,7 +4,7 @@
 
 use crate::article::{split_sentences, Article};
 use crate::backends::Generator;
-use crate::config::{GenerationConfig, SummarizePrompt};
+use crate::config::{GenerationConfig, SummarizePrompt, SummaryLength};
 use crate::error::{BriefError, Result};
 use crate::runtime::chat::ChatMessage;
 use std::time::Duration;
@@ -30,11 +30,12 @@ fn render(
     title: Option<&str>,
     text: Option<&str>,
     parts: Option<&[String]>,
+    length: SummaryLength,
 ) -> Result<String> {
     let env = minijinja::Environment::new();
     env.render_str(
         template,
-        minijinja::context! { title => title, text => text, parts => parts },
+        minijinja::context! { title => title, text => text, parts => parts, length => length.phrase() },
     )
     .map_err(|e| BriefError::Template(format!("summarize prompt: {e}")))
 }
@@ -52,6 +53,7 @@ fn messages(prompt: &SummarizePrompt, user: String) -> Vec<ChatMessage> {
 pub fn summarize(
     model: &mut dyn Generator,
     prompt: &SummarizePrompt,
+    length: SummaryLength,
     article: &Article,
     settings: &GenerationConfig,
     budget: usize,
@@ -66,7 +68,7 @@ pub fn summarize(
     };
     let whole = messages(
         prompt,
-        render(&prompt.user, title, Some(&article.body), None)?,
+        render(&prompt.user, title, Some(&article.body), None, length)?,
     );
     let mut acc = Summary {
         text: String::new(),
@@ -90,6 +92,7 @@ pub fn summarize(
         settings,
         limit,
         budget,
+        length,
     };
     let summaries = map_parts(model, &ask, &article.body, &mut acc)?;
     reduce(model, &ask, summaries, &mut acc, on_text)?;
@@ -104,6 +107,7 @@ struct Ask<'a> {
     settings: &'a GenerationConfig,
     limit: usize,
     budget: usize,
+    length: SummaryLength,
 }
 
 /// Map: summarizes pieces of `body` that fit, with room for the prompt around them.
@@ -115,7 +119,7 @@ fn map_parts(
 ) -> Result<Vec<String>> {
     let overhead = model.count_chat_tokens(&messages(
         ask.prompt,
-        render(&ask.prompt.user, ask.title, Some(""), None)?,
+        render(&ask.prompt.user, ask.title, Some(""), None, ask.length)?,
     ))?;
     let room = ask.limit.saturating_sub(overhead);
     if room < 64 {
@@ -130,7 +134,7 @@ fn map_parts(
     for piece in &pieces {
         let m = messages(
             ask.prompt,
-            render(&ask.prompt.user, ask.title, Some(piece), None)?,
+            render(&ask.prompt.user, ask.title, Some(piece), None, ask.length)?,
         );
         let g = model.chat(&m, ask.settings, &mut |_| {})?;
         add(acc, &g);
@@ -152,7 +156,13 @@ fn reduce(
     let merge_prompt = |parts: &[String]| -> Result<Vec<ChatMessage>> {
         Ok(messages(
             ask.prompt,
-            render(&ask.prompt.merge_user, ask.title, None, Some(parts))?,
+            render(
+                &ask.prompt.merge_user,
+                ask.title,
+                None,
+                Some(parts),
+                ask.length,
+            )?,
         ))
     };
     loop {
@@ -206,7 +216,13 @@ fn merge(
     }
     let m = messages(
         ask.prompt,
-        render(&ask.prompt.merge_user, ask.title, None, Some(group))?,
+        render(
+            &ask.prompt.merge_user,
+            ask.title,
+            None,
+            Some(group),
+            ask.length,
+        )?,
     );
     let g = model.chat(&m, ask.settings, &mut |_| {})?;
     add(acc, &g);
@@ -346,6 +362,7 @@ mod tests {
         let s = summarize(
             &mut m,
             &prompt(),
+            SummaryLength::Medium,
             &a,
             &GenerationConfig::default(),
             4096,
@@ -364,7 +381,16 @@ mod tests {
             max_new_tokens: 100,
             ..Default::default()
         };
-        let s = summarize(&mut m, &prompt(), &a, &settings, 400, &mut |_| {}).unwrap();
+        let s = summarize(
+            &mut m,
+            &prompt(),
+            SummaryLength::Medium,
+            &a,
+            &settings,
+            400,
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(s.parts > 1);
         let all = m.seen.join(" ");
         for i in 0..30 {
@@ -407,6 +433,7 @@ mod tests {
         let e = summarize(
             &mut m,
             &prompt(),
+            SummaryLength::Medium,
             &long_article(12),
             &settings,
             256,
@@ -427,7 +454,16 @@ mod tests {
             max_new_tokens: 100,
             ..Default::default()
         };
-        let s = summarize(&mut m, &prompt(), &a, &settings, 1000, &mut |_| {}).unwrap();
+        let s = summarize(
+            &mut m,
+            &prompt(),
+            SummaryLength::Medium,
+            &a,
+            &settings,
+            1000,
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(s.parts > 1);
         let seen: usize = m.seen.iter().map(|p| p.matches('é').count()).sum();
         assert_eq!(seen, 200_000, "every character is summarized once");
@@ -450,7 +486,7 @@ mod tests {
             let mut m = words(100_000);
             m.reply_words = reply.min(max_new);
             let settings = GenerationConfig { max_new_tokens: max_new, ..Default::default() };
-            let r = summarize(&mut m, &prompt(), &long_article(paras), &settings, budget, &mut |_| {});
+            let r = summarize(&mut m, &prompt(), SummaryLength::Medium, &long_article(paras), &settings, budget, &mut |_| {});
             let calls = m.seen.len();
             proptest::prop_assert!(calls <= 4 * paras * 40 / 8 + 8, "{calls} calls");
             if r.is_ok() {
