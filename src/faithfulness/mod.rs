@@ -134,8 +134,12 @@ pub fn review(article: &Article, summary: &str, review: Review) -> Result<Checke
         article,
         judge,
     };
-    let (mut kept, mut dropped, mut first) = (Vec::new(), Vec::new(), Vec::new());
-    for sentence in summary_sentences(summary) {
+    let (mut kept, mut first) = (Vec::new(), Vec::new());
+    let (sentences, mut dropped) = match mode {
+        FaithfulnessMode::Repair => tidy(summary_sentences(summary)),
+        _ => (summary_sentences(summary), Vec::new()),
+    };
+    for sentence in sentences {
         let c = checker.check(&sentence)?;
         tally.checked += 1;
         tally.supported += usize::from(c.supported);
@@ -168,6 +172,28 @@ pub fn review(article: &Article, summary: &str, review: Review) -> Result<Checke
         dropped,
         tally,
     })
+}
+
+/// Repeats of an earlier sentence (a small model's decoding loop), and a last sentence cut
+/// off by the token limit when others precede it: removed before checking, and listed.
+fn tidy(sentences: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let (mut keep, mut cut): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for s in sentences {
+        let key = s.to_lowercase();
+        if keep.iter().any(|k| k.to_lowercase() == key) {
+            cut.push(s);
+        } else {
+            keep.push(s);
+        }
+    }
+    let unfinished = keep.last().is_some_and(|s| {
+        !s.trim_end()
+            .ends_with(['.', '!', '?', '"', '\'', '”', '’', ')'])
+    });
+    if unfinished && keep.len() > 1 {
+        cut.extend(keep.pop());
+    }
+    (keep, cut)
 }
 
 /// Checks sentences against one article.

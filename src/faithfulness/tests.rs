@@ -117,6 +117,24 @@ fn an_all_unsupported_summary_falls_back_to_article_sentences() {
 }
 
 #[test]
+fn repeated_and_cut_off_sentences_are_removed_and_listed() {
+    let (c, _) = run(
+        "The US paused aid to Niger. France withdrew its ambassador. The US paused aid to Niger. France withdrew its",
+        FaithfulnessMode::Repair,
+        "",
+    );
+    assert_eq!(
+        c.text,
+        "The US paused aid to Niger. France withdrew its ambassador."
+    );
+    assert_eq!(
+        c.dropped,
+        ["The US paused aid to Niger.", "France withdrew its"]
+    );
+    assert_eq!((c.tally.checked, c.tally.dropped), (2, 2));
+}
+
+#[test]
 fn flag_mode_marks_but_changes_nothing() {
     let summary = "The US paused aid to Niger. Canada withdrew its ambassador.";
     let (c, rw) = run(summary, FaithfulnessMode::Flag, "unused");
@@ -134,4 +152,43 @@ fn off_mode_returns_the_summary_untouched() {
     let (c, rw) = run("Canada did it.", FaithfulnessMode::Off, "unused");
     assert_eq!(c.text, "Canada did it.");
     assert!(c.sentences.is_empty() && rw.asked.is_empty());
+}
+
+#[test]
+fn every_chat_summarizer_shares_the_article_prefix_with_its_check() {
+    use crate::config::{builtin_models, Architecture, SummaryLength, Task};
+    let body = "The US paused aid. France left.";
+    for cfg in builtin_models().unwrap() {
+        let Some(p) = &cfg.prompts.summarize else {
+            continue;
+        };
+        if cfg.architecture != Architecture::GgufLlm || !cfg.tasks.contains(&Task::Summarize) {
+            continue;
+        }
+        let summary_prompt = minijinja::Environment::new()
+            .render_str(
+                &p.user,
+                minijinja::context! { title => "T", text => body, length => SummaryLength::Medium.phrase() },
+            )
+            .unwrap();
+        let f = cfg.faithfulness.clone().unwrap_or_default();
+        let check_prompt = render(&f.user, Some("T"), body, "S", &[]).unwrap();
+        let shared = summary_prompt
+            .chars()
+            .zip(check_prompt.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let body_end = summary_prompt.find(body).unwrap() + body.len();
+        assert!(
+            shared >= body_end,
+            "{}: the check prompt must start like the summary prompt up to the article's end",
+            cfg.name
+        );
+        assert_eq!(
+            f.system.as_ref(),
+            None,
+            "{}: a different system message would break the shared prefix",
+            cfg.name
+        );
+    }
 }

@@ -71,9 +71,10 @@ impl TrainingReport {
         })
     }
 
-    /// Writes it as pretty JSON.
+    /// Writes it as compact JSON: the id and text-hash lists of a full training set take
+    /// a fifth more room pretty-printed, and the trained artifact must stay small in git.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self)
+        let text = serde_json::to_string(self)
             .map_err(|e| BriefError::Usage(format!("training report: {e}")))?;
         std::fs::write(path, text + "\n").map_err(|e| BriefError::io(path, e))
     }
