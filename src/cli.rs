@@ -140,9 +140,13 @@ pub enum Command {
         #[command(flatten)]
         stance: StanceArgs,
     },
-    /// Summarize an article: only the summary.
+    /// Summarize an article: only the summary, each sentence checked against the article and
+    /// cited (see --faithfulness and --length).
     ///
-    /// Example: brief summarize article.txt --summarizer qwen2.5-coder-0.5b-instruct
+    /// Examples:
+    ///   brief summarize article.txt --summarizer qwen2.5-coder-0.5b-instruct
+    ///   brief summarize article.txt --length short --faithfulness flag --format json
+    #[command(verbatim_doc_comment)]
     Summarize {
         /// The article file, or - to read stdin.
         article: String,
@@ -159,9 +163,13 @@ pub enum Command {
     },
     /// Run the pipeline over labelled examples (evals/*.jsonl) and report ROUGE, stance
     /// accuracy / macro-F1 / F_avg, actor precision / recall, cost and the worst examples.
+    /// Checker-only examples (check_summary + consistent) score the summary checker's
+    /// balanced accuracy; summary examples also report the share of brief's own summary
+    /// sentences the checker supports.
     ///
     /// Examples:
     ///   brief eval evals/
+    ///   brief eval evals/frank/checker.jsonl                  (the summary checker on FRANK)
     ///   brief eval evals/dsa-dev.jsonl --classifier qwen2.5-coder-0.5b-instruct --format markdown
     ///   brief eval evals/ --baseline evals/baseline.json     (exit 1 on a regression)
     #[command(verbatim_doc_comment)]

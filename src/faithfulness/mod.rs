@@ -80,7 +80,7 @@ pub struct Review<'a> {
     /// Needed for `repair`; without one, unsupported sentences are dropped.
     pub rewriter: Option<&'a mut dyn Rewriter>,
     pub mode: FaithfulnessMode,
-    /// Most sentences an extractive fallback takes.
+    /// Most sentences the summary keeps (`--length`), the extractive fallback included.
     pub max_sentences: usize,
 }
 
@@ -136,7 +136,7 @@ pub fn review(article: &Article, summary: &str, review: Review) -> Result<Checke
     };
     let (mut kept, mut first) = (Vec::new(), Vec::new());
     let (sentences, mut dropped) = match mode {
-        FaithfulnessMode::Repair => tidy(summary_sentences(summary)),
+        FaithfulnessMode::Repair => tidy(summary_sentences(summary), max_sentences),
         _ => (summary_sentences(summary), Vec::new()),
     };
     for sentence in sentences {
@@ -174,9 +174,10 @@ pub fn review(article: &Article, summary: &str, review: Review) -> Result<Checke
     })
 }
 
-/// Repeats of an earlier sentence (a small model's decoding loop), and a last sentence cut
-/// off by the token limit when others precede it: removed before checking, and listed.
-fn tidy(sentences: Vec<String>) -> (Vec<String>, Vec<String>) {
+/// Repeats of an earlier sentence (a small model's decoding loop), a last sentence cut off by
+/// the token limit when others precede it, and sentences past the requested length (`max`):
+/// removed before checking, and listed.
+fn tidy(sentences: Vec<String>, max: usize) -> (Vec<String>, Vec<String>) {
     let (mut keep, mut cut): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for s in sentences {
         let key = s.to_lowercase();
@@ -192,6 +193,9 @@ fn tidy(sentences: Vec<String>) -> (Vec<String>, Vec<String>) {
     });
     if unfinished && keep.len() > 1 {
         cut.extend(keep.pop());
+    }
+    if keep.len() > max.max(1) {
+        cut.extend(keep.split_off(max.max(1)));
     }
     (keep, cut)
 }
