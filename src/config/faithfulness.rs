@@ -150,7 +150,7 @@ impl SummaryLength {
     pub fn phrase(self) -> &'static str {
         match self {
             Self::Short => "one sentence",
-            Self::Medium => "two or three sentences",
+            Self::Medium => "at most three sentences",
             Self::Long => "four to six sentences",
         }
     }
