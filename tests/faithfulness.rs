@@ -123,3 +123,34 @@ fn eval_scores_checker_only_examples_with_balanced_accuracy() {
         .unwrap();
     assert!(novel > 0.5, "{novel}");
 }
+
+#[test]
+fn an_nli_checker_named_in_the_defaults_replaces_the_summarizer_as_judge() {
+    ensure_test_models();
+    let dir = tempfile::tempdir().unwrap();
+    let nli = root().join("tests/fixtures/tiny/deberta-v2/brief.toml");
+    let defaults = write(
+        dir.path(),
+        "defaults.toml",
+        &format!(
+            "summarizer = \"smollm2-135m-instruct\"\nclassifier = \"smollm2-135m-instruct\"\n\n[faithfulness]\nmode = \"flag\"\nchecker = {:?}\n",
+            nli.to_str().unwrap()
+        ),
+    );
+    let path = article_path();
+    let report = json_of(&run(brief().args([
+        "summarize",
+        path.to_str().unwrap(),
+        "--config",
+        defaults.to_str().unwrap(),
+        "--format",
+        "json",
+    ])));
+    validate(&report);
+    assert_eq!(report["faithfulness"]["checker"], "tiny-deberta-v2");
+    assert_eq!(report["faithfulness"]["mode"], "flag");
+    for s in report["summary_sentences"].as_array().unwrap() {
+        let p = s["signals"]["model"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{s}");
+    }
+}

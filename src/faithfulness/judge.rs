@@ -148,6 +148,26 @@ impl NliJudge {
     }
 }
 
+impl NliJudge {
+    /// Logits of (premise, statement). The model truncates only the premise, so a statement
+    /// too long for its `max_length` is judged on its opening words: halved up to three
+    /// times before the error stands.
+    fn logits_fitting(&mut self, premise: String, statement: &str) -> Result<Vec<Vec<f32>>> {
+        let mut words: Vec<&str> = statement.split_whitespace().collect();
+        let mut tries = 0;
+        loop {
+            match self.model.logits(&[(premise.clone(), words.join(" "))]) {
+                Ok(l) => return Ok(l),
+                Err(e) if tries == 3 || words.len() < 8 => return Err(e),
+                Err(_) => {
+                    words.truncate(words.len() / 2);
+                    tries += 1;
+                }
+            }
+        }
+    }
+}
+
 impl SupportJudge for NliJudge {
     fn name(&self) -> &str {
         &self.name
@@ -173,7 +193,7 @@ impl SupportJudge for NliJudge {
         } else {
             citations.join(" ")
         };
-        let logits = self.model.logits(&[(premise, statement.to_string())])?;
+        let logits = self.logits_fitting(premise, statement)?;
         let row = logits.first().cloned().unwrap_or_default();
         let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let z: f32 = row.iter().map(|x| (x - max).exp()).sum();
