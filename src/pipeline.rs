@@ -278,7 +278,8 @@ impl Pipeline {
         &self.device
     }
 
-    /// Runs the loaded tasks on one article; `on_text` receives the summary as it is generated,
+    /// Runs the loaded tasks on one article; `on_text` receives the summary as it is generated
+    /// (with a faithfulness checker: the checked summary, once),
     /// `say` gets notices (actors found, target chosen).
     pub fn run(
         &mut self,
@@ -437,6 +438,8 @@ impl Pipeline {
                 message: "no [prompts.summarize]".into(),
             })?;
         let mut first_text: Option<f64> = None;
+        // With a checker the draft is not the summary: `on_text` gets the checked text once.
+        let streams = self.checker.is_none();
         let s = summarize(
             model.borrow_mut().as_mut(),
             &prompt,
@@ -445,14 +448,14 @@ impl Pipeline {
             &self.generation,
             cfg.context_budget,
             &mut |t: &str| {
-                first_text.get_or_insert_with(|| t0.elapsed().as_secs_f64());
-                on_text(t)
+                if streams {
+                    first_text.get_or_insert_with(|| t0.elapsed().as_secs_f64());
+                    on_text(t)
+                }
             },
         )?;
         timings.prefill_s += s.prefill.as_secs_f64();
         timings.decode_s += s.decode.as_secs_f64();
-        timings.first_text_s =
-            self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64());
         report.summarizer = Some(cfg.name.clone());
         report.tokens_in += s.tokens_in;
         report.tokens_out += s.tokens_out;
@@ -460,6 +463,12 @@ impl Pipeline {
         let t1 = Instant::now();
         self.check_into(article, &s.text, report)?;
         timings.check_s = t1.elapsed().as_secs_f64();
+        if !streams {
+            first_text = Some(t0.elapsed().as_secs_f64());
+            on_text(report.summary.as_deref().unwrap_or_default());
+        }
+        timings.first_text_s =
+            self.load_s + first_text.unwrap_or_else(|| t0.elapsed().as_secs_f64());
         Ok((s.tokens_prefilled, s.tokens_out))
     }
 

@@ -30,7 +30,8 @@ pub struct Job {
 pub enum Event {
     /// The worker took the job off the queue.
     Started,
-    /// Summary text as it is generated.
+    /// Summary text as it is generated (with a faithfulness check: the checked summary, in
+    /// one piece, once it is final).
     Summary(String),
     /// A notice (the target chosen, no actors found).
     Notice(String),
