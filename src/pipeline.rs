@@ -650,6 +650,15 @@ fn find_actors(
     say: &mut dyn FnMut(&str),
 ) -> Result<Vec<Actor>> {
     let candidates = find_candidates(article);
+    let candidates = match (&c.cfg.prompts.actor_check, c.model.as_ref()) {
+        (Some(check), Some(model)) => crate::tasks::actor_check::confirm_actors(
+            model.borrow_mut().as_mut(),
+            check,
+            view,
+            candidates,
+        )?,
+        _ => candidates,
+    };
     let (Some(prompt), Some(model)) = (c.cfg.prompts.actors.clone(), c.model.as_ref()) else {
         return Ok(candidates);
     };

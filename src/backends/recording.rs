@@ -52,8 +52,10 @@ impl Generator for Recording {
         messages: &[ChatMessage],
         candidates: &[String],
     ) -> Result<(Vec<f32>, usize)> {
-        self.write(serde_json::json!({"kind": "score", "model": self.inner.name(), "messages": messages, "candidates": candidates}));
-        self.inner.continuation_logprobs(messages, candidates)
+        let out = self.inner.continuation_logprobs(messages, candidates)?;
+        // The answer's log-probabilities ride along, for tuning thresholds offline.
+        self.write(serde_json::json!({"kind": "score", "model": self.inner.name(), "messages": messages, "candidates": candidates, "logprobs": out.0}));
+        Ok(out)
     }
     fn set_prefix_reuse(&mut self, on: bool) {
         self.inner.set_prefix_reuse(on)

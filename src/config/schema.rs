@@ -216,6 +216,11 @@ pub struct Prompts {
     /// to judge a derived target against the gold one. Variables: `a`, `b`.
     #[serde(default)]
     pub same_issue: Option<YesNoPrompt>,
+    /// A yes/no question, scored per candidate actor: does it act or take a position in the
+    /// article? Candidates below `min_yes` are dropped. Variables: `title`, `article`,
+    /// `actor`, `aliases`.
+    #[serde(default)]
+    pub actor_check: Option<YesNoPrompt>,
 }
 
 /// A question answered by scoring "yes" against "no" (never by parsing free text).
@@ -229,6 +234,13 @@ pub struct YesNoPrompt {
     pub yes: Vec<String>,
     #[serde(default = "default_no")]
     pub no: Vec<String>,
+    /// The P(yes) at or above which the answer counts as yes.
+    #[serde(default = "default_min_yes")]
+    pub min_yes: f32,
+}
+
+fn default_min_yes() -> f32 {
+    0.5
 }
 
 /// A system + user prompt pair (minijinja templates).

@@ -32,6 +32,12 @@ pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
     if let Some(t) = &cfg.chat_template.template {
         fields.push(("chat_template.template", t));
     }
+    if let Some(p) = &cfg.prompts.actor_check {
+        fields.push(("prompts.actor_check.user", &p.user));
+        if !(0.0..=1.0).contains(&p.min_yes) {
+            return Err("prompts.actor_check.min_yes must be between 0 and 1".into());
+        }
+    }
     if let Some(f) = &cfg.faithfulness {
         fields.push(("faithfulness.user", &f.user));
         fields.push(("faithfulness.repair_user", &f.repair_user));

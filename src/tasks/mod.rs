@@ -1,5 +1,6 @@
 //! The tasks brief performs on an article, each talking to a backend trait, never a model type.
 
+pub mod actor_check;
 pub mod actors;
 mod agency;
 pub mod encoder_stance;
