@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod faithfulness;
 pub mod metrics;
 mod report;
+mod summaries;
 
 pub use report::{Baseline, EvalReport};
 
@@ -18,8 +19,8 @@ use crate::tasks::actors::Actor;
 use crate::tasks::stance::Stance;
 use actors::{same_actor, score_actors, ActorScore, Found};
 use dataset::Example;
-use metrics::{length_ratio, novel_bigrams, rouge, stance_metrics, token_f1};
-use report::{ActorMetrics, Cost, SummaryMetrics, TargetMetrics, Worst};
+use metrics::{stance_metrics, token_f1};
+use report::{ActorMetrics, Cost, TargetMetrics, Worst};
 use std::time::Instant;
 
 /// Running totals of the actor and target scores over examples.
@@ -206,15 +207,10 @@ pub fn evaluate(
     let t_all = Instant::now();
     let mut rep = EvalReport::default();
     (rep.summarizer, rep.classifier) = pipeline.model_names();
-    let (mut rouges, mut ratios, mut novels) = (Vec::new(), Vec::new(), Vec::new());
     let mut pairs: Vec<(Stance, Stance)> = Vec::new();
     let mut tally = Tally::default();
-    let (mut gen_tokens, mut gen_s) = (0usize, 0f64);
-    let mut worst_rouge: Vec<(f64, Worst)> = Vec::new();
-
+    let mut summaries = summaries::SummaryTally::default();
     let mut checker = faithfulness::CheckerTally::default();
-    let mut own = faithfulness::OwnSummaryChecks::default();
-    let mut sentence_counts: Vec<f64> = Vec::new();
     for (i, ex) in examples.iter().enumerate() {
         let t0 = Instant::now();
         let article = Article::from_text(&ex.id, &ex.article_text());
@@ -255,27 +251,7 @@ pub fn evaluate(
             }
         };
         rep.examples += 1;
-        if let (Some(reference), Some(summary)) = (&ex.reference_summary, &report.summary) {
-            let r = rouge(reference, summary);
-            rouges.push(r);
-            ratios.push(length_ratio(&ex.text, summary));
-            novels.push(novel_bigrams(&ex.text, summary));
-            sentence_counts.push(crate::faithfulness::summary_sentences(summary).len() as f64);
-            if let Some(t) = &report.faithfulness {
-                own.add(t);
-            }
-            worst_rouge.push((
-                r.rouge1,
-                Worst {
-                    id: ex.id.clone(),
-                    what: format!("summary (ROUGE-1 F1 {:.3})", r.rouge1),
-                    expected: reference.to_string(),
-                    got: summary.to_string(),
-                },
-            ));
-            gen_tokens += report.tokens_out;
-            gen_s += report.timings.decode_s;
-        }
+        summaries.add(ex, &report);
         if let Some(predicted) = &report.actors {
             if !classifier_only {
                 let view: Vec<Found> = predicted.iter().map(Found::of_report).collect();
@@ -319,39 +295,21 @@ pub fn evaluate(
         progress(i + 1, &ex.id);
     }
 
-    if !rouges.is_empty() {
-        let n = rouges.len() as f64;
-        let mean = |f: &dyn Fn(&metrics::Rouge) -> f64| rouges.iter().map(f).sum::<f64>() / n;
-        rep.summaries = Some(SummaryMetrics {
-            n: rouges.len(),
-            rouge1: mean(&|r| r.rouge1),
-            rouge2: mean(&|r| r.rouge2),
-            rouge_lsum: mean(&|r| r.rouge_lsum),
-            length_ratio: ratios.iter().sum::<f64>() / n,
-            novel_bigrams: novels.iter().sum::<f64>() / n,
-            sentences: sentence_counts.iter().sum::<f64>() / n,
-            supported_rate: (own.sentences > 0).then_some(own.supported_rate),
-            checks: (own.sentences > 0).then_some(own),
-        });
-    }
     if !pairs.is_empty() {
         rep.stance = Some(stance_metrics(&pairs));
     }
     tally.finish(&mut rep);
     rep.faithfulness = checker.finish();
-    worst_rouge.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut worst: Vec<Worst> = worst_rouge.into_iter().take(3).map(|w| w.1).collect();
+    let summary_tokens_per_s = summaries.tokens_per_s();
+    let (metrics, mut worst) = summaries.finish();
+    rep.summaries = metrics;
     worst.append(&mut rep.worst);
     rep.worst = worst;
     let total = t_all.elapsed().as_secs_f64();
     rep.cost = Cost {
         total_s: total,
         seconds_per_example: total / rep.examples.max(1) as f64,
-        summary_tokens_per_s: if gen_s > 0.0 {
-            gen_tokens as f64 / gen_s
-        } else {
-            0.0
-        },
+        summary_tokens_per_s,
     };
     Ok(rep)
 }
