@@ -5,7 +5,7 @@ use crate::cli::{BatchArgs, BatchTask, GlobalArgs};
 use crate::commands::notice;
 use anyhow::Result;
 use brief::batch::{self, shard::Shard, BatchOptions, RecordsFailed};
-use brief::pipeline::{PipelineOptions, Tasks};
+use brief::pipeline::{Given, PipelineOptions, Tasks};
 use std::path::{Path, PathBuf};
 
 pub fn batch(g: &GlobalArgs, args: &BatchArgs, pipeline: PipelineOptions) -> Result<()> {
@@ -46,6 +46,10 @@ pub fn batch(g: &GlobalArgs, args: &BatchArgs, pipeline: PipelineOptions) -> Res
         shard: Shard::choose(args.shard.as_deref(), args.shards)?,
         max_chars: args.max_chars,
         pipeline,
+        given: Given {
+            actors: args.stance.actors.clone(),
+            target: args.stance.target.clone(),
+        },
     };
     let bar = progress_bar(g.quiet);
     let mut say = notice(g.quiet);

@@ -8,7 +8,9 @@ use anyhow::Result;
 use brief::article::Article;
 use brief::config::{builtin_models, resolve_model, Defaults};
 use brief::fetch::{ensure_model, hub_cache_dir, is_cached, verify_model, FetchOptions};
-use brief::pipeline::{check_stance_inputs, GenerationOverrides, Pipeline, PipelineOptions, Tasks};
+use brief::pipeline::{
+    check_stance_inputs, GenerationOverrides, Given, Pipeline, PipelineOptions, Tasks,
+};
 use std::io::{IsTerminal, Write};
 
 pub fn dispatch(cli: Cli) -> Result<()> {
@@ -53,7 +55,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
                 inputs,
                 out,
             }) => crate::batch_cmd::merge(g, outputs, inputs, out),
-            None => crate::batch_cmd::batch(g, args, options(g, &args.stance)),
+            None => crate::batch_cmd::batch(g, args, options(g)),
         },
         Command::Eval {
             files,
@@ -83,7 +85,7 @@ pub fn notice(quiet: bool) -> impl FnMut(&str) {
     }
 }
 
-pub fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
+pub fn options(g: &GlobalArgs) -> PipelineOptions {
     let a = &g.generation;
     PipelineOptions {
         defaults: g.config.clone(),
@@ -104,8 +106,6 @@ pub fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
             min_new_tokens: a.min_new_tokens,
         },
         prefix_reuse: !g.no_prefix_cache,
-        actors: st.actors.clone(),
-        target: st.target.clone(),
         faithfulness: g.faithfulness,
         length: g.length,
     }
@@ -114,10 +114,15 @@ pub fn options(g: &GlobalArgs, st: &StanceArgs) -> PipelineOptions {
 fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> {
     // Check the input and the arguments before spending seconds on loading a model.
     let article = Article::read(path)?;
-    let mut opts = options(g, st);
-    if tasks.stance {
-        opts.actors = check_stance_inputs(&article, &st.actors, st.target.as_deref())?;
-    }
+    let opts = options(g);
+    let given = Given {
+        actors: if tasks.stance {
+            check_stance_inputs(&article, &st.actors, st.target.as_deref())?
+        } else {
+            Vec::new()
+        },
+        target: st.target.clone(),
+    };
     let mut say = notice(g.quiet);
     let mut pipeline = Pipeline::load(&opts, tasks, &mut say)?;
     let stream = g.format == Format::Text
@@ -127,6 +132,7 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
     let result = pipeline.run_tasks(
         &article,
         tasks,
+        &given,
         &mut |t| {
             if stream {
                 let _ = out.write_all(t.as_bytes());
@@ -176,13 +182,7 @@ fn serve(g: &GlobalArgs, s: &ServeArgs) -> Result<()> {
         max_body: s.max_body_kib.max(1).saturating_mul(1024),
         verbose: !g.quiet,
     };
-    let pipeline = options(
-        g,
-        &StanceArgs {
-            target: None,
-            actors: vec![],
-        },
-    );
+    let pipeline = options(g);
     Ok(brief::serve::serve(opts, pipeline)?)
 }
 
@@ -281,17 +281,7 @@ fn eval_models(
         );
     }
     let mut say = notice(g.quiet);
-    let mut pipeline = Pipeline::load(
-        &options(
-            g,
-            &StanceArgs {
-                target: None,
-                actors: vec![],
-            },
-        ),
-        tasks,
-        &mut say,
-    )?;
+    let mut pipeline = Pipeline::load(&options(g), tasks, &mut say)?;
     let bar = indicatif::ProgressBar::new(examples.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("eval {bar:30} {pos}/{len} eta {eta} {msg}")

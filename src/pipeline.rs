@@ -25,14 +25,12 @@ use crate::tasks::evidence::evidence_for;
 use crate::tasks::fit::{opening_that_fits, shorten};
 use crate::tasks::nli_stance::NliStance;
 use crate::tasks::stance::{
-    LlmStance, SharedGenerator, Stance, StanceClassifier, StanceQuery, StanceScores,
+    lock, share, LlmStance, SharedGenerator, Stance, StanceClassifier, StanceQuery, StanceScores,
 };
 use crate::tasks::summarize::summarize;
 use crate::tasks::target::{derive_target, TargetSource};
 use candle_core::Device;
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::rc::Rc;
 use std::time::Instant;
 
 /// Overrides of a config's generation settings from the command line.
@@ -95,6 +93,16 @@ pub struct Tasks {
     pub stance: bool,
 }
 
+/// What the caller fixes about one article's stance: actors given by hand (`NAME` or
+/// `NAME=alias1,alias2`; empty = find them) and the target (None = derive it). Passed with each
+/// article, never stored in the pipeline, so one loaded pipeline serves articles whose inputs
+/// differ (eval examples, server requests) and can move between threads.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub actors: Vec<String>,
+    pub target: Option<String>,
+}
+
 /// Everything that chooses models and how to run them.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
@@ -107,10 +115,6 @@ pub struct PipelineOptions {
     pub generation: GenerationOverrides,
     /// Reuse the KV cache of a shared prompt prefix across calls (on by default).
     pub prefix_reuse: bool,
-    /// Actors fixed by hand (`NAME` or `NAME=alias1,alias2`); empty = find them.
-    pub actors: Vec<String>,
-    /// What stance is toward; derived from the article when unset.
-    pub target: Option<String>,
     /// How summaries are checked (`--faithfulness`); the defaults file's when unset.
     pub faithfulness: Option<FaithfulnessMode>,
     /// How long a summary to ask for (`--length`); the defaults file's when unset.
@@ -127,8 +131,6 @@ impl Default for PipelineOptions {
             offline: false,
             generation: GenerationOverrides::default(),
             prefix_reuse: true,
-            actors: Vec::new(),
-            target: None,
             faithfulness: None,
             length: None,
         }
@@ -188,7 +190,6 @@ pub struct Pipeline {
     length: SummaryLength,
     classifier: Option<Classifier>,
     generation: GenerationConfig,
-    opts: PipelineOptions,
     load_s: f64,
     device: Device,
 }
@@ -208,7 +209,7 @@ impl Pipeline {
             let files = ensure_model(cfg, &fetch, say)?;
             let mut g = load_generator(cfg, &files, &device)?;
             g.set_prefix_reuse(opts.prefix_reuse);
-            let shared: SharedGenerator = Rc::new(RefCell::new(g));
+            let shared = share(g);
             loaded.push((cfg.name.clone(), shared.clone()));
             Ok(shared)
         };
@@ -267,7 +268,6 @@ impl Pipeline {
             length,
             classifier,
             generation,
-            opts: opts.clone(),
             load_s: t0.elapsed().as_secs_f64(),
             device,
         })
@@ -284,6 +284,7 @@ impl Pipeline {
     pub fn run(
         &mut self,
         article: &Article,
+        given: &Given,
         on_text: &mut dyn FnMut(&str),
         say: &mut dyn FnMut(&str),
     ) -> Result<Report> {
@@ -291,7 +292,7 @@ impl Pipeline {
             summarize: true,
             stance: true,
         };
-        self.run_tasks(article, all, on_text, say)
+        self.run_tasks(article, all, given, on_text, say)
     }
 
     /// Config names of the loaded summarizer and classifier.
@@ -310,16 +311,10 @@ impl Pipeline {
         };
         match (&c.cfg.prompts.same_issue, &c.model) {
             (Some(p), Some(m)) => {
-                crate::tasks::target::same_issue(m.borrow_mut().as_mut(), p, a, b).map(Some)
+                crate::tasks::target::same_issue(lock(m).as_mut(), p, a, b).map(Some)
             }
             _ => Ok(None),
         }
-    }
-
-    /// Sets the hand-given actors and target for the next runs (empty / None: find them).
-    pub fn set_stance_inputs(&mut self, actors: Vec<String>, target: Option<String>) {
-        self.opts.actors = actors;
-        self.opts.target = target;
     }
 
     /// Runs those of the loaded tasks that `tasks` selects.
@@ -327,6 +322,7 @@ impl Pipeline {
         &mut self,
         article: &Article,
         tasks: Tasks,
+        given: &Given,
         on_text: &mut dyn FnMut(&str),
         say: &mut dyn FnMut(&str),
     ) -> Result<Report> {
@@ -346,7 +342,7 @@ impl Pipeline {
         let mut failed = None;
         if self.classifier.is_some() && tasks.stance {
             let t1 = Instant::now();
-            let result = self.stance(article, &mut report, say);
+            let result = self.stance(article, given, &mut report, say);
             timings.stance_s = t1.elapsed().as_secs_f64();
             match result {
                 Err(e) if report.summary.is_some() => failed = Some(e),
@@ -382,21 +378,22 @@ impl Pipeline {
     pub fn actors_and_target(
         &mut self,
         article: &Article,
+        given: &Given,
         say: &mut dyn FnMut(&str),
     ) -> Result<Option<StanceInputs>> {
         let Some(c) = self.classifier.as_mut() else {
             return Ok(None);
         };
         let view = prompt_view(c, article, say)?;
-        let actors = if self.opts.actors.is_empty() {
+        let actors = if given.actors.is_empty() {
             find_actors(c, article, &view, say)?
         } else {
-            manual_actors(article, &self.opts.actors)?
+            manual_actors(article, &given.actors)?
         };
-        let (target, source) = match &self.opts.target {
+        let (target, source) = match &given.target {
             Some(t) => (t.trim().to_string(), TargetSource::Given),
             None => match (&c.cfg.prompts.target, &c.model) {
-                (Some(p), Some(m)) => derive_target(m.borrow_mut().as_mut(), p, &view)?,
+                (Some(p), Some(m)) => derive_target(lock(m).as_mut(), p, &view)?,
                 _ => (
                     article.title.clone().unwrap_or_default(),
                     TargetSource::Headline,
@@ -441,7 +438,7 @@ impl Pipeline {
         // With a checker the draft is not the summary: `on_text` gets the checked text once.
         let streams = self.checker.is_none();
         let s = summarize(
-            model.borrow_mut().as_mut(),
+            lock(model).as_mut(),
             &prompt,
             self.length,
             article,
@@ -525,6 +522,7 @@ impl Pipeline {
     fn stance(
         &mut self,
         article: &Article,
+        given: &Given,
         report: &mut Report,
         say: &mut dyn FnMut(&str),
     ) -> Result<()> {
@@ -533,7 +531,7 @@ impl Pipeline {
             target,
             source,
             view,
-        }) = self.actors_and_target(article, say)?
+        }) = self.actors_and_target(article, given, say)?
         else {
             return Ok(());
         };
@@ -652,7 +650,7 @@ fn find_actors(
     let candidates = find_candidates(article);
     let candidates = match (&c.cfg.prompts.actor_check, c.model.as_ref()) {
         (Some(check), Some(model)) => crate::tasks::actor_check::confirm_actors(
-            model.borrow_mut().as_mut(),
+            lock(model).as_mut(),
             check,
             view,
             candidates,
@@ -672,7 +670,7 @@ fn find_actors(
         max_new_tokens: prompt.max_new_tokens,
         ..Default::default()
     };
-    let mut model = model.borrow_mut();
+    let mut model = lock(model);
     let first = model.chat(&messages, &settings, &mut |_| {})?.text;
     let proposals = match parse_proposals(&first) {
         Ok(p) => p,
@@ -703,7 +701,7 @@ fn prompt_view(c: &Classifier, article: &Article, say: &mut dyn FnMut(&str)) -> 
     let Some(model) = c.model.as_ref() else {
         return Ok(article.clone());
     };
-    let model = model.borrow();
+    let model = lock(model);
     let budget = c.cfg.context_budget.min(model.context_length());
     let room = budget.saturating_sub(STANCE_RESERVE_TOKENS).max(64);
     let (view, cut) = opening_that_fits(model.as_ref(), article, room)?;
@@ -724,7 +722,7 @@ fn quoted_evidence(
     let Some(model) = c.model.as_ref() else {
         return Ok(evidence.iter().map(|e| e.sentence.clone()).collect());
     };
-    let model = model.borrow();
+    let model = lock(model);
     evidence
         .iter()
         .map(|e| shorten(model.as_ref(), &e.sentence, EVIDENCE_TOKENS))

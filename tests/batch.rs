@@ -215,3 +215,35 @@ fn shards_partition_the_input_and_merge_finds_a_missing_id() {
     assert_eq!(ids(&first), ["a1"]);
     assert!(r.2.contains("missing (1): a1"), "{}", r.2);
 }
+
+#[test]
+fn two_workers_label_every_article_with_the_given_actor_and_target() {
+    ensure_test_models();
+    let d = tempfile::tempdir().expect("temp dir");
+    let inp = input(d.path(), 4, &[]);
+    let out = d.path().join("out.jsonl");
+    let mut cmd = brief();
+    cmd.args(["batch", inp.to_str().expect("path"), "--out"])
+        .arg(&out)
+        .args(["--summarizer", SMOL, "--classifier", SMOL, "--workers", "2"])
+        .args(["--max-new-tokens", "6", "--faithfulness", "off", "--quiet"])
+        .args(["--actor", "Niger", "--target", "the plan"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.0, 0, "{}", r.2);
+    let got = lines(&out);
+    assert_eq!(ids(&got), ["a0", "a1", "a2", "a3"]);
+    for line in &got {
+        // The per-article inputs reach both workers' pipelines, and no article keeps another's.
+        assert_eq!(line["target"], "the plan", "{line}");
+        let actors = line["actors"].as_array().expect("actors");
+        assert_eq!(actors.len(), 1, "{line}");
+        assert_eq!(actors[0]["name"], "Niger", "{line}");
+        let id = line["id"].as_str().expect("id");
+        assert!(
+            line["title"]
+                .as_str()
+                .is_some_and(|t| id.ends_with(&t[6..])),
+            "{line}"
+        );
+    }
+}

@@ -15,7 +15,7 @@ use crate::runtime::generate::Generation;
 use candle_core::Device;
 
 /// A model that answers a chat with generated text.
-pub trait Generator {
+pub trait Generator: Send {
     /// The config name, for reports.
     fn name(&self) -> &str;
     /// Tokens the rendered conversation takes (with the assistant turn opened).
@@ -58,7 +58,7 @@ pub(crate) fn padding_bias(mask: &candle_core::Tensor) -> candle_core::Result<ca
 }
 
 /// A cross-encoder that classifies (premise, hypothesis) pairs — the NLI side of stance.
-pub trait PairClassifier {
+pub trait PairClassifier: Send {
     /// The config name, for reports.
     fn name(&self) -> &str;
     /// Label names in the model's output order (its `id2label`).

@@ -10,12 +10,12 @@ pub mod shard;
 
 use crate::article::Article;
 use crate::error::{BriefError, Result};
-use crate::pipeline::{Pipeline, PipelineOptions, Tasks};
+use crate::pipeline::{Given, Pipeline, PipelineOptions, Tasks};
 use input::{Input, Record, RecordError};
 use output::Output;
 use shard::Shard;
 use std::path::PathBuf;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Mutex};
 use std::time::Instant;
 
 /// What a batch run does.
@@ -29,6 +29,8 @@ pub struct BatchOptions {
     /// Longer articles (in characters) become `too_long` error lines.
     pub max_chars: usize,
     pub pipeline: PipelineOptions,
+    /// Actors and target given on the command line, the same for every article.
+    pub given: Given,
 }
 
 /// How a batch run went.
@@ -115,7 +117,7 @@ pub fn run(
             bar.inc(1);
             Ok(())
         };
-    run_workers(opts, todo, &mut on_result)?;
+    run_workers(opts, todo, say, &mut on_result)?;
     summary.wall_s = t0.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -123,20 +125,20 @@ pub fn run(
 type Job = (String, Input);
 type Outcome = (String, std::result::Result<serde_json::Value, RecordError>);
 
-/// Sends records to `opts.workers` threads, each with its own pipeline, and hands results to
-/// `on_result` on this thread (the only writer of the output). Records already known to be
+/// Loads one pipeline per worker here (so a load failure stops the batch before any record is
+/// touched, and download notices reach `say`), moves each to its own thread, and hands results
+/// to `on_result` on this thread (the only writer of the output). Records already known to be
 /// bad never reach a worker.
 fn run_workers(
     opts: &BatchOptions,
     todo: Vec<Record>,
+    say: &mut dyn FnMut(&str),
     on_result: &mut dyn FnMut(
         String,
         std::result::Result<serde_json::Value, RecordError>,
     ) -> Result<()>,
 ) -> Result<()> {
     let (job_tx, job_rx) = mpsc::channel::<Job>();
-    let job_rx = Arc::new(Mutex::new(job_rx));
-    let (res_tx, res_rx) = mpsc::channel::<std::result::Result<Outcome, BriefError>>();
     let mut pending = 0usize;
     for r in todo {
         match r.body {
@@ -151,39 +153,36 @@ fn run_workers(
     if pending == 0 {
         return Ok(());
     }
+    let pipelines = (0..opts.workers.clamp(1, pending))
+        .map(|_| Pipeline::load(&opts.pipeline, opts.tasks, say))
+        .collect::<Result<Vec<_>>>()?;
+    let job_rx = Mutex::new(job_rx);
+    let (res_tx, res_rx) = mpsc::channel::<Outcome>();
     std::thread::scope(|scope| {
-        for _ in 0..opts.workers.clamp(1, pending) {
-            let (rx, tx) = (job_rx.clone(), res_tx.clone());
-            scope.spawn(move || worker(opts, &rx, &tx));
+        for pipeline in pipelines {
+            let (rx, tx) = (&job_rx, res_tx.clone());
+            scope.spawn(move || worker(pipeline, opts, rx, &tx));
         }
         drop(res_tx);
-        for msg in res_rx {
-            let (id, result) = msg?;
+        for (id, result) in res_rx {
             on_result(id, result)?;
         }
         Ok(())
     })
 }
 
-/// One worker: loads its pipeline, then takes jobs until none are left. A load failure is
-/// sent as the batch's error (nothing could be processed).
+/// One worker: takes jobs with its own pipeline until none are left.
 fn worker(
+    mut pipeline: Pipeline,
     opts: &BatchOptions,
     jobs: &Mutex<mpsc::Receiver<Job>>,
-    results: &mpsc::Sender<std::result::Result<Outcome, BriefError>>,
+    results: &mpsc::Sender<Outcome>,
 ) {
-    let mut pipeline = match Pipeline::load(&opts.pipeline, opts.tasks, &mut |_| {}) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = results.send(Err(e));
-            return;
-        }
-    };
     loop {
         let next = jobs.lock().ok().and_then(|rx| rx.recv().ok());
         let Some((id, input)) = next else { return };
         let result = process(&mut pipeline, opts, &id, input);
-        if results.send(Ok((id, result))).is_err() {
+        if results.send((id, result)).is_err() {
             return;
         }
     }
@@ -211,7 +210,8 @@ fn process(
     }
     let article = Article::from_bytes(id, &bytes)
         .map_err(|e| RecordError::new("bad_input", e.to_string()))?;
-    let report = match pipeline.run_tasks(&article, opts.tasks, &mut |_| {}, &mut |_| {}) {
+    let given = &opts.given;
+    let report = match pipeline.run_tasks(&article, opts.tasks, given, &mut |_| {}, &mut |_| {}) {
         Ok(r) => r,
         Err(BriefError::Partial { report, .. }) => *report,
         Err(e) => {

@@ -14,7 +14,7 @@ pub use report::{Baseline, EvalReport};
 
 use crate::article::Article;
 use crate::error::Result;
-use crate::pipeline::{Pipeline, Tasks};
+use crate::pipeline::{Given, Pipeline, Tasks};
 use crate::tasks::actors::Actor;
 use crate::tasks::stance::Stance;
 use actors::{same_actor, score_actors, ActorScore, Found};
@@ -150,8 +150,11 @@ pub fn evaluate_no_labels(
 ) -> Result<EvalReport> {
     let names = pipeline.model_names();
     let mut rep = evaluate_actors(examples, progress, &mut |ex, article| {
-        pipeline.set_stance_inputs(Vec::new(), ex.target.clone());
-        let Some(found) = pipeline.actors_and_target(article, &mut |_| {})? else {
+        let given = Given {
+            actors: Vec::new(),
+            target: ex.target.clone(),
+        };
+        let Some(found) = pipeline.actors_and_target(article, &given, &mut |_| {})? else {
             return Ok(None);
         };
         let judged = match &ex.issue {
@@ -236,8 +239,11 @@ pub fn evaluate(
         } else {
             Vec::new()
         };
-        pipeline.set_stance_inputs(actors, ex.target.clone());
-        let report = match pipeline.run_tasks(&article, tasks, &mut |_| {}, &mut |_| {}) {
+        let given = Given {
+            actors,
+            target: ex.target.clone(),
+        };
+        let report = match pipeline.run_tasks(&article, tasks, &given, &mut |_| {}, &mut |_| {}) {
             Ok(r) => r,
             // The summary is still scored when stance failed after it.
             Err(crate::error::BriefError::Partial { report, error }) => {

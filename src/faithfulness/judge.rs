@@ -13,7 +13,7 @@ use crate::tasks::score::yes_probability;
 use crate::tasks::stance::SharedGenerator;
 
 /// Gives a statement a probability of being supported by an article.
-pub trait SupportJudge {
+pub trait SupportJudge: Send {
     /// The checker's config name, for reports.
     fn name(&self) -> &str;
     /// The checker's `[faithfulness]` settings: weights, threshold, citations.
@@ -109,7 +109,7 @@ impl SupportJudge for LlmJudge {
         statement: &str,
     ) -> Result<f32> {
         let c = &self.chat;
-        let mut model = c.model.borrow_mut();
+        let mut model = crate::tasks::stance::lock(&c.model);
         let messages = article_first(
             model.as_ref(),
             c.system.as_deref(),

@@ -8,7 +8,7 @@ use crate::config::GenerationConfig;
 use crate::error::Result;
 
 /// Rewrites a statement so that it says only what its citations say.
-pub trait Rewriter {
+pub trait Rewriter: Send {
     /// The rewritten sentence (may be empty when the model gave nothing usable).
     fn rewrite(&mut self, article: &Article, statement: &str, citations: &[&str])
         -> Result<String>;
@@ -29,7 +29,7 @@ impl Rewriter for LlmRewriter {
             max_new_tokens: c.cfg.repair_max_new_tokens,
             ..GenerationConfig::default()
         };
-        let mut model = c.model.borrow_mut();
+        let mut model = crate::tasks::stance::lock(&c.model);
         let room = c.budget.saturating_sub(settings.max_new_tokens);
         let messages = article_first(
             model.as_ref(),

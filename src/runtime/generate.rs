@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokenizers::Tokenizer;
 
 /// A causal language model with a KV cache that can be rolled back.
-pub trait CausalLm {
+pub trait CausalLm: Send {
     /// Runs `tokens` at positions `pos..pos+len` (the cache holds exactly `pos` positions)
     /// and returns the logits of the last position, shape `(vocab,)`.
     fn forward(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor>;

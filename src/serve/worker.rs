@@ -1,11 +1,11 @@
 //! The model worker: one OS thread that loads the pipeline and owns it for the life of the
-//! server (the pipeline shares models through `Rc<RefCell<…>>` and is not `Send`). Requests
+//! server (the models keep per-request KV caches, so one thread serves one request at a time). Requests
 //! reach it through a bounded queue and get their answer on a oneshot channel, so model code
 //! never runs on the async runtime's threads.
 
 use crate::article::Article;
 use crate::error::BriefError;
-use crate::pipeline::{Pipeline, PipelineOptions, Tasks};
+use crate::pipeline::{Given, Pipeline, PipelineOptions, Tasks};
 use crate::report::Report;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -202,12 +202,16 @@ fn run_job(pipeline: &mut Pipeline, job: &Job) -> Result<Report, JobError> {
         }
     };
     send(Event::Started);
-    pipeline.set_stance_inputs(job.actors.clone(), job.target.clone());
+    let given = Given {
+        actors: job.actors.clone(),
+        target: job.target.clone(),
+    };
     // A panic in model code must not take the server down: answer 500 and go on.
     match catch_unwind(AssertUnwindSafe(|| {
         pipeline.run_tasks(
             &job.article,
             job.tasks,
+            &given,
             &mut |t| send(Event::Summary(t.to_string())),
             &mut |n| send(Event::Notice(n.to_string())),
         )

@@ -9,11 +9,25 @@ use crate::config::{Calibration, StanceConfig, StanceMode};
 use crate::error::{BriefError, Result};
 use crate::runtime::chat::ChatMessage;
 use serde::Serialize;
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-/// A model shared by several tasks (summarizer and classifier may be the same model).
-pub type SharedGenerator = Rc<RefCell<Box<dyn Generator>>>;
+/// A model shared by several tasks (summarizer, checker and classifier may be one model).
+/// Behind a mutex rather than a `RefCell` so that a whole pipeline is `Send` and can be built
+/// on one thread and moved to the worker that uses it.
+pub type SharedGenerator = Arc<Mutex<Box<dyn Generator>>>;
+
+/// Wraps a loaded model for sharing.
+pub fn share(model: Box<dyn Generator>) -> SharedGenerator {
+    Arc::new(Mutex::new(model))
+}
+
+/// The model behind a shared handle. A lock poisoned by a panic (which the server catches)
+/// still yields the model: each call sets up its own prompt, so no half-done state is reused.
+pub fn lock(model: &SharedGenerator) -> MutexGuard<'_, Box<dyn Generator>> {
+    model
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// The three labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -92,7 +106,7 @@ pub struct StanceQuery<'a> {
 }
 
 /// Anything that labels an actor's stance toward a target.
-pub trait StanceClassifier {
+pub trait StanceClassifier: Send {
     /// The config name, for reports.
     fn name(&self) -> &str;
     /// Label probabilities for one actor.
@@ -184,7 +198,7 @@ impl LlmStance {
     ) -> Result<Vec<f32>> {
         let messages = self.messages(q, question)?;
         let groups: Vec<&[String]> = groups.iter().map(Vec::as_slice).collect();
-        group_logprobs(self.model.borrow_mut().as_mut(), &messages, &groups)
+        group_logprobs(lock(&self.model).as_mut(), &messages, &groups)
     }
 }
 

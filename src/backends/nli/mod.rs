@@ -33,7 +33,7 @@ pub const SUPPORTED_MODEL_TYPES: &[&str] = &[
 
 /// One architecture's forward pass: `(batch, seq)` u32 inputs, right-padded, mask 1 on real
 /// tokens; returns `(batch, labels)` logits.
-pub(crate) trait SequenceClassifier {
+pub(crate) trait SequenceClassifier: Send {
     fn forward(
         &self,
         input_ids: &Tensor,
