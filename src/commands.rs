@@ -383,7 +383,12 @@ fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
         }
         ModelsCommand::Pull { names } => {
             let names = if names.is_empty() {
-                vec![Defaults::load(g.config.as_deref())?.summarizer]
+                let d = Defaults::load(g.config.as_deref())?;
+                let mut all = vec![d.summarizer, d.classifier];
+                all.extend(d.entity_classifier);
+                let mut seen = std::collections::HashSet::new();
+                all.retain(|n| seen.insert(n.clone()));
+                all
             } else {
                 names.clone()
             };

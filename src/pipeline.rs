@@ -28,7 +28,7 @@ use crate::tasks::stance::{
     lock, share, LlmStance, SharedGenerator, Stance, StanceClassifier, StanceQuery, StanceScores,
 };
 use crate::tasks::summarize::summarize;
-use crate::tasks::target::{derive_target, TargetSource};
+use crate::tasks::target::{derive_target, names_an_entity, TargetSource};
 use candle_core::Device;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -170,6 +170,19 @@ struct Classifier {
     /// actors and derives the target); an NLI cross-encoder has none.
     model: Option<SharedGenerator>,
     stance: Box<dyn StanceClassifier>,
+    /// The defaults' `entity_classifier`, for targets that name an entity of the article.
+    entity: Option<Box<dyn StanceClassifier>>,
+}
+
+impl Classifier {
+    /// The classifier for a target: the entity classifier when there is one and the target
+    /// names an entity of the article, else the main one.
+    fn for_target(&mut self, entity_target: bool) -> &mut dyn StanceClassifier {
+        match self.entity.as_mut() {
+            Some(e) if entity_target => e.as_mut(),
+            _ => self.stance.as_mut(),
+        }
+    }
 }
 
 /// What stance is labelled about in one article: who, toward what, and the article as the
@@ -252,7 +265,22 @@ impl Pipeline {
         };
         let classifier = if tasks.stance {
             let cfg = opts.config_for(Task::Stance)?;
-            Some(load_classifier(cfg, &fetch, &device, &mut get, say)?)
+            let mut c = load_classifier(cfg, &fetch, &device, &mut get, say)?;
+            if let Some(name) = defaults
+                .entity_classifier
+                .as_ref()
+                .filter(|_| opts.classifier.is_none())
+            {
+                let cfg = resolve_model(name)?;
+                if !cfg.tasks.contains(&Task::Stance) {
+                    return Err(BriefError::Usage(format!(
+                        "entity_classifier '{}' cannot label stance (its tasks: {:?})",
+                        cfg.name, cfg.tasks
+                    )));
+                }
+                c.entity = Some(load_classifier(cfg, &fetch, &device, &mut get, say)?.stance);
+            }
+            Some(c)
         } else {
             None
         };
@@ -549,10 +577,11 @@ impl Pipeline {
             say("no actors found in the article");
         }
         let sentences = article.sentences();
+        let entity_target = c.entity.is_some() && names_an_entity(&target, &article.full_text());
         let mut rows = Vec::new();
         for actor in &actors {
-            let evidence =
-                evidence_for(article, &sentences, actor, &target, c.stance.max_evidence());
+            let most = c.for_target(entity_target).max_evidence();
+            let evidence = evidence_for(article, &sentences, actor, &target, most);
             let (stance, confidence, scores) = if evidence.is_empty() {
                 // Nothing in the text shows a position.
                 (
@@ -565,7 +594,12 @@ impl Pipeline {
                     },
                 )
             } else {
-                let ev = quoted_evidence(c, &evidence)?;
+                let ev = if entity_target {
+                    // The trained encoder cuts each sentence to its own max_length.
+                    evidence.iter().map(|e| e.sentence.clone()).collect()
+                } else {
+                    quoted_evidence(c, &evidence)?
+                };
                 let q = StanceQuery {
                     title: view.title.as_deref(),
                     article: &view.body,
@@ -574,8 +608,9 @@ impl Pipeline {
                     target: &target,
                     evidence: &ev,
                 };
-                let scores = c.stance.classify(&q)?;
-                let (s, conf) = scores.decide(c.stance.min_confidence());
+                let clf = c.for_target(entity_target);
+                let scores = clf.classify(&q)?;
+                let (s, conf) = scores.decide(clf.min_confidence());
                 (s, conf, scores)
             };
             rows.push(ActorReport {
@@ -590,7 +625,7 @@ impl Pipeline {
         }
         report.target = Some(target);
         report.target_source = Some(source);
-        report.classifier = Some(c.stance.name().to_string());
+        report.classifier = Some(c.for_target(entity_target).name().to_string());
         report.actors = Some(rows);
         Ok(())
     }
@@ -636,7 +671,12 @@ fn load_classifier(
                 (Some(model), Box::new(stance))
             }
         };
-    Ok(Classifier { cfg, model, stance })
+    Ok(Classifier {
+        cfg,
+        model,
+        stance,
+        entity: None,
+    })
 }
 
 /// Deterministic candidates, plus what the classifier model proposes (asked for JSON, parsed

@@ -97,19 +97,27 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
 }
 
 /// Fails when the classifier `brief eval` would use was trained on any of `examples`.
+/// With the default classifiers, the entity classifier is checked too.
 pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example]) -> Result<()> {
-    let name = match &g.classifier {
-        Some(c) => c.clone(),
-        None => Defaults::load(g.config.as_deref())?.classifier,
+    let names = match &g.classifier {
+        Some(c) => vec![c.clone()],
+        None => {
+            let d = Defaults::load(g.config.as_deref())?;
+            std::iter::once(d.classifier)
+                .chain(d.entity_classifier)
+                .collect()
+        }
     };
-    let cfg = resolve_model(&name)?;
-    if cfg.architecture != Architecture::EncoderClassifier {
-        return Ok(());
+    for name in names {
+        let cfg = resolve_model(&name)?;
+        if cfg.architecture != Architecture::EncoderClassifier {
+            continue;
+        }
+        let Some(path) = cfg.encoder_settings().training_report else {
+            continue;
+        };
+        let report = TrainingReport::load(&brief::backends::encoder::beside_config(&cfg, &path))?;
+        report.check_overlap(examples, &cfg.name)?;
     }
-    let Some(path) = cfg.encoder_settings().training_report else {
-        return Ok(());
-    };
-    let report = TrainingReport::load(&brief::backends::encoder::beside_config(&cfg, &path))?;
-    report.check_overlap(examples, &cfg.name)?;
     Ok(())
 }

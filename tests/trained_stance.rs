@@ -52,3 +52,44 @@ fn trained_classifier_labels_direction_from_the_cli() {
         "Petrov {petrov:?} vs Berg {berg:?}"
     );
 }
+
+/// The classifier that labelled a `brief stance` run on the sample article with `extra` args.
+fn classifier_used(extra: &[&str]) -> (String, serde_json::Value) {
+    let out = run(brief()
+        .args(["stance", "--quiet", "--format", "json"])
+        .arg(root().join("evals/niger-us-security.txt"))
+        .args(extra));
+    assert_eq!(out.0, 0, "brief stance failed: {}", out.2);
+    let v: serde_json::Value = serde_json::from_str(&out.1).expect("json");
+    (v["classifier"].as_str().expect("classifier").to_string(), v)
+}
+
+#[test]
+fn default_pipeline_routes_entity_targets_to_the_built_in_trained_classifier() {
+    // Built in: the name resolves from any folder; its head is unpacked next to the cache.
+    let pull = run(brief().args(["models", "pull", "minilm-dsa-stance", "--quiet"]));
+    assert_eq!(pull.0, 0, "pulling failed: {}", pull.2);
+    let qwen = run(brief().args(["models", "pull", "qwen2.5-coder-1.5b-instruct", "--quiet"]));
+    assert_eq!(qwen.0, 0, "pulling failed: {}", qwen.2);
+    // Toward a person the article names: the trained classifier.
+    let (used, v) = classifier_used(&["--target", "Mohamed Bazoum", "--actor", "CNSP"]);
+    assert_eq!(used, "minilm-dsa-stance", "{v}");
+    // Toward an issue: the default chat model, as before.
+    let (used, _) = classifier_used(&[
+        "--target",
+        "the US resuming its security partnership with Niger",
+        "--actor",
+        "CNSP",
+    ]);
+    assert_eq!(used, "qwen2.5-coder-1.5b-instruct");
+    // A classifier chosen on the command line labels every target.
+    let (used, _) = classifier_used(&[
+        "--target",
+        "Mohamed Bazoum",
+        "--actor",
+        "CNSP",
+        "--classifier",
+        "qwen2.5-coder-1.5b-instruct",
+    ]);
+    assert_eq!(used, "qwen2.5-coder-1.5b-instruct");
+}

@@ -35,6 +35,11 @@ pub struct EncoderConfig {
     /// sentence with the most confident favor / against decides).
     #[serde(default)]
     pub aggregate: Aggregate,
+    /// Log-probability offsets (favor, against, neutral) added to the actor's aggregated
+    /// probabilities before the label is chosen; `brief train stance` fits them on `--dev`
+    /// for macro-F1 (the loss weighting alone leaves the rare labels under-predicted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_bias: Option<[f32; 3]>,
     /// The training report (`training.json`), relative to the config file: `brief eval` reads
     /// it to refuse eval files that overlap the training data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +81,7 @@ impl Default for EncoderConfig {
             min_confidence: 0.0,
             max_evidence: default_max_evidence(),
             aggregate: Aggregate::default(),
+            label_bias: None,
             training_report: None,
         }
     }

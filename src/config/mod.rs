@@ -14,7 +14,7 @@ pub use faithfulness::{
 pub use schema::*;
 
 use crate::error::{BriefError, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_models.rs"));
@@ -28,6 +28,11 @@ pub struct Defaults {
     pub summarizer: String,
     /// Name (or path) of the stance classifier config.
     pub classifier: String,
+    /// Classifier for stance toward a named entity ("who praises or blames whom", DSA's task),
+    /// used instead of `classifier` when the target names an entity of the article; unset:
+    /// `classifier` labels every target. A `--classifier` on the command line replaces both.
+    #[serde(default)]
+    pub entity_classifier: Option<String>,
     /// How summaries are checked against their article.
     #[serde(default)]
     pub faithfulness: FaithfulnessDefaults,
@@ -67,13 +72,54 @@ fn builtin_text(file: &str) -> Result<&'static str> {
         })
 }
 
-/// Every built-in model config (all of `models/*.toml` but `default.toml`), parsed.
+/// Every built-in model config (all of `models/*.toml` but `default.toml`, and the
+/// `brief.toml` of every model folder such as `models/minilm-dsa-stance/`), parsed.
 pub fn builtin_models() -> Result<Vec<ModelConfig>> {
-    builtin::BUILTIN
+    let files = builtin::BUILTIN
         .iter()
         .filter(|(f, _)| *f != "default.toml")
-        .map(|(f, t)| ModelConfig::parse(t, &format!("built-in {f}")))
-        .collect()
+        .map(|(f, t)| ModelConfig::parse(t, &format!("built-in {f}")));
+    let folders = builtin::FOLDERS.iter().map(|(dir, files)| {
+        let text = files
+            .iter()
+            .find(|(f, _)| *f == "brief.toml")
+            .and_then(|(_, b)| std::str::from_utf8(b).ok())
+            .unwrap_or_default();
+        ModelConfig::parse(text, &format!("built-in {dir}/brief.toml")).map(|mut c| {
+            c.origin = Some(builtin_folder_dir(dir).join("brief.toml"));
+            c
+        })
+    });
+    files.chain(folders).collect()
+}
+
+/// Where a built-in model folder is unpacked: beside the hub cache, so its files (a trained
+/// head, its training report) are read like those of any folder on disk.
+fn builtin_folder_dir(name: &str) -> PathBuf {
+    crate::fetch::hub_cache_dir()
+        .join("brief-builtin")
+        .join(name)
+}
+
+/// Writes a built-in model folder's files to `builtin_folder_dir` unless they are already
+/// there unchanged (a newer brief may ship a retrained head under the same name).
+fn unpack_builtin_folder(name: &str) -> Result<()> {
+    let Some((_, files)) = builtin::FOLDERS.iter().find(|(d, _)| *d == name) else {
+        return Ok(());
+    };
+    let dir = builtin_folder_dir(name);
+    std::fs::create_dir_all(&dir).map_err(|e| BriefError::io(&dir, e))?;
+    for (file, bytes) in files.iter() {
+        let path = dir.join(file);
+        if std::fs::read(&path).is_ok_and(|have| have == *bytes) {
+            continue;
+        }
+        // Written aside and renamed, so a concurrent brief never reads half a file.
+        let tmp = dir.join(format!(".{file}.{}", std::process::id()));
+        std::fs::write(&tmp, bytes).map_err(|e| BriefError::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| BriefError::io(&path, e))?;
+    }
+    Ok(())
 }
 
 /// Resolves a model by config name, or by path when `name_or_path` names a file.
@@ -105,13 +151,18 @@ pub fn resolve_model(name_or_path: &str) -> Result<ModelConfig> {
         .map(|c| c.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    all.iter()
+    let found = all
+        .iter()
         .find(|c| c.name == name_or_path)
         .cloned()
         .ok_or_else(|| BriefError::UnknownModel {
             name: name_or_path.to_string(),
             known,
-        })
+        })?;
+    if builtin::FOLDERS.iter().any(|(d, _)| *d == found.name) {
+        unpack_builtin_folder(&found.name)?;
+    }
+    Ok(found)
 }
 
 /// Collapses a multi-line parser message into one line for the CLI.
@@ -126,6 +177,26 @@ pub(crate) fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_model_folders_carry_their_head_and_are_named_after_the_folder() {
+        assert!(!builtin::FOLDERS.is_empty());
+        for (dir, files) in builtin::FOLDERS {
+            let names: Vec<&str> = files.iter().map(|(f, _)| *f).collect();
+            assert!(names.contains(&"head.safetensors"), "{dir}: {names:?}");
+            let cfg = builtin_models()
+                .expect("built-in configs")
+                .into_iter()
+                .find(|c| {
+                    c.origin
+                        .as_ref()
+                        .is_some_and(|o| o.ends_with(format!("{dir}/brief.toml")))
+                })
+                .expect("the folder's config");
+            // resolve_model finds the folder to unpack by the config's name.
+            assert_eq!(cfg.name, *dir);
+        }
+    }
 
     #[test]
     fn all_builtin_configs_parse_and_defaults_resolve() {

@@ -56,6 +56,17 @@ pub fn aggregate(rows: &[[f32; 3]], how: Aggregate) -> StanceScores {
     }
 }
 
+/// Shifts a distribution by per-label log-probability offsets (none: unchanged).
+pub fn with_bias(s: StanceScores, bias: Option<[f32; 3]>) -> StanceScores {
+    let Some(b) = bias else { return s };
+    let ln = |p: f32| p.max(1e-12).ln();
+    StanceScores::from_log_scores([
+        ln(s.favor) + b[0],
+        ln(s.against) + b[1],
+        ln(s.neutral) + b[2],
+    ])
+}
+
 impl StanceClassifier for EncoderStance {
     fn name(&self) -> &str {
         &self.name
@@ -84,7 +95,10 @@ impl StanceClassifier for EncoderStance {
             .iter()
             .map(|r| probs(r))
             .collect();
-        Ok(aggregate(&rows, self.cfg.aggregate))
+        Ok(with_bias(
+            aggregate(&rows, self.cfg.aggregate),
+            self.cfg.label_bias,
+        ))
     }
 
     fn min_confidence(&self) -> f32 {

@@ -72,6 +72,28 @@ pub fn is_proposition(phrase: &str) -> bool {
     content_stems(phrase).len() >= 2 && !pair_of_names && !question
 }
 
+/// Whether a stance target names an entity of the article ("Avery", "Hillary Clinton", "the
+/// Bank of England") rather than stating an issue ("Britain leaving the European Union"): at
+/// most six words, each capitalized or a connector, and the name occurs in the text. Stance
+/// toward an entity is what DSA labels ("who praises or blames whom"), where a classifier
+/// trained on it is measured; toward an issue the chat model is.
+pub fn names_an_entity(target: &str, text: &str) -> bool {
+    const CONNECTORS: &[&str] = &[
+        "the", "of", "and", "for", "de", "del", "da", "du", "la", "le", "al", "bin", "van", "von",
+        "der", "y", "&",
+    ];
+    let name = target.trim();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let capitalized = |w: &&str| w.starts_with(char::is_uppercase);
+    !words.is_empty()
+        && words.len() <= 6
+        && words.iter().any(capitalized)
+        && words
+            .iter()
+            .all(|w| capitalized(w) || CONNECTORS.contains(&w.to_lowercase().as_str()))
+        && text.contains(name.strip_prefix("the ").unwrap_or(name))
+}
+
 /// Cleans a model's answer into one phrase: first line, no quotes, labels or final period.
 fn clean(answer: &str) -> String {
     let line = answer
@@ -160,5 +182,24 @@ mod tests {
             headline(&a),
             "US Says It Plans to Resume Security Partnership With Niger"
         );
+    }
+
+    #[test]
+    fn entity_targets_are_names_in_the_text_issue_targets_are_not() {
+        let text = "Kratz's claims would be easier to believe without mistakes in Avery's trial. \
+                    The Bank of England raised rates; Hillary Clinton said so.";
+        assert!(names_an_entity("Avery", text));
+        assert!(names_an_entity("Hillary Clinton", text));
+        assert!(names_an_entity("the Bank of England", text));
+        // Issues: lower-case content words.
+        assert!(!names_an_entity("Britain leaving the European Union", text));
+        assert!(!names_an_entity(
+            "the US resuming its partnership with Niger",
+            text
+        ));
+        // A name the article does not contain, or no name at all.
+        assert!(!names_an_entity("Donald Trump", text));
+        assert!(!names_an_entity("the", text));
+        assert!(!names_an_entity("  ", text));
     }
 }

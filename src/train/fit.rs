@@ -59,19 +59,60 @@ pub fn weighted_loss(logits: &Tensor, labels: &[usize], w: &[f32; 3]) -> Result<
     Ok(((logp * sel)?.sum_all()? * (-1.0 / z as f64))?)
 }
 
-/// Predicted label indices of every item of `data`.
-pub fn predict(trained: &Trained, data: &Cached, device: &Device) -> Result<Vec<usize>> {
+/// Label probabilities (favor, against, neutral) of every item of `data`.
+pub fn probabilities(trained: &Trained, data: &Cached, device: &Device) -> Result<Vec<[f32; 3]>> {
     let mut out = Vec::with_capacity(data.labels.len());
     let idx: Vec<usize> = (0..data.labels.len()).collect();
     for chunk in idx.chunks(64) {
         let (lower, batch, _) = data.batch(chunk, &vec![false; chunk.len()], device)?;
         let rows: Vec<Vec<f32>> = trained.logits(&lower, &batch)?.to_vec2()?;
-        out.extend(
-            rows.iter()
-                .map(|r| (0..3).max_by(|&a, &b| r[a].total_cmp(&r[b])).unwrap_or(2)),
-        );
+        out.extend(rows.iter().map(|r| {
+            let s = crate::tasks::stance::StanceScores::from_log_scores([r[0], r[1], r[2]]);
+            [s.favor, s.against, s.neutral]
+        }));
     }
     Ok(out)
+}
+
+/// The most probable label of each row, after adding `bias` to the log-probabilities.
+pub fn argmax_biased(probs: &[[f32; 3]], bias: [f32; 3]) -> Vec<usize> {
+    probs
+        .iter()
+        .map(|p| {
+            let l = |i: usize| p[i].max(1e-12).ln() + bias[i];
+            (0..3).max_by(|&a, &b| l(a).total_cmp(&l(b))).unwrap_or(2)
+        })
+        .collect()
+}
+
+/// Predicted label indices of every item of `data`.
+pub fn predict(trained: &Trained, data: &Cached, device: &Device) -> Result<Vec<usize>> {
+    Ok(argmax_biased(
+        &probabilities(trained, data, device)?,
+        [0.0; 3],
+    ))
+}
+
+/// The favor / against log-probability offsets (neutral fixed at 0; a grid of 0.1 steps in
+/// ±2) that maximize macro-F1 on `probs` against `gold`, and that macro-F1. Among equal
+/// scores the smallest offsets win, so no bias is kept unless it helps.
+pub fn fit_label_bias(probs: &[[f32; 3]], gold: &[usize]) -> ([f32; 3], f64) {
+    let grid: Vec<f32> = (-20..=20).map(|i| i as f32 / 10.0).collect();
+    let mut best = (
+        [0.0f32; 3],
+        score(&argmax_biased(probs, [0.0; 3]), gold).macro_f1,
+    );
+    for &f in &grid {
+        for &a in &grid {
+            let bias = [f, a, 0.0];
+            let m = score(&argmax_biased(probs, bias), gold).macro_f1;
+            let size = |b: &[f32; 3]| b[0].abs() + b[1].abs();
+            if m > best.1 + 1e-9 || ((m - best.1).abs() <= 1e-9 && size(&bias) < size(&best.0)) {
+                best = (bias, m);
+            }
+        }
+    }
+    best
 }
 
 /// Stance metrics of predictions against the items' labels.
@@ -216,4 +257,34 @@ pub fn fit(
     }
     restore(vm, &best_snap)?;
     Ok((stats, best.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_bias_lifts_an_under_predicted_label_and_stays_zero_when_nothing_helps() {
+        // Favor items whose favor probability is a little under neutral's: only a favor bias
+        // gets them right.
+        let probs = [
+            [0.45, 0.05, 0.50],
+            [0.44, 0.06, 0.50],
+            [0.05, 0.80, 0.15],
+            [0.10, 0.10, 0.80],
+            [0.20, 0.10, 0.70],
+        ];
+        let gold = [0, 0, 1, 2, 2];
+        let before = score(&argmax_biased(&probs, [0.0; 3]), &gold).macro_f1;
+        let (bias, after) = fit_label_bias(&probs, &gold);
+        assert!(bias[0] > 0.0 && bias[2] == 0.0, "{bias:?}");
+        assert!(
+            after > before && (after - 1.0).abs() < 1e-9,
+            "{before} → {after}"
+        );
+        assert_eq!(argmax_biased(&probs, bias), gold);
+        // Already right: the smallest bias (none) is kept.
+        let (bias, _) = fit_label_bias(&probs[2..], &gold[2..]);
+        assert_eq!(bias, [0.0; 3]);
+    }
 }

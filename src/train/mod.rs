@@ -147,6 +147,12 @@ pub fn train_stance(
     let vb = VarBuilder::from_varmap(&vm, DType::F32, &device);
     let trained = Trained::load(&backbone.bert.config, opts.trained_layers, opts.hidden, vb)?;
     let (epochs, best_epoch) = fit::fit(&trained, &vm, &train, &dev, &opts.fit, &device, phase)?;
+    let (label_bias, dev_biased) =
+        fit::fit_label_bias(&fit::probabilities(&trained, &dev, &device)?, &dev.labels);
+    say(&format!(
+        "label bias fitted on dev: favor {:+.1}, against {:+.1} (dev macro-F1 {dev_biased:.3})",
+        label_bias[0], label_bias[1]
+    ));
     let labels: Vec<usize> = items.iter().map(|i| i.label).collect();
     let mut label_counts = [0usize; 3];
     for &l in &labels {
@@ -164,6 +170,8 @@ pub fn train_stance(
         class_weights: fit::class_weights(&labels, opts.fit.class_weight_power),
         epochs,
         best_epoch,
+        label_bias: Some(label_bias),
+        dev_macro_f1_biased: Some(dev_biased),
         cache_seconds,
         total_seconds: t0.elapsed().as_secs_f64(),
         train_ids: examples.iter().map(|e| e.id.clone()).collect(),
@@ -251,12 +259,14 @@ fn save(
     cfg.name = name;
     cfg.description = format!(
         "Stance classifier trained by `brief train stance` on {} ({} sentences) over the {} \
-         backbone; dev macro-F1 {:.3} (epoch {}). See training.json.",
+         backbone; dev macro-F1 {:.3} (epoch {}), {:.3} with the label bias fitted on dev. \
+         See training.json.",
         report.data.join(", "),
         report.train_items,
         base.name,
         best.map_or(0.0, |e| e.dev_macro_f1),
-        report.best_epoch
+        report.best_epoch,
+        report.dev_macro_f1_biased.unwrap_or_default()
     );
     cfg.origin = None;
     cfg.encoder = Some(EncoderConfig {
@@ -266,6 +276,7 @@ fn save(
         hidden: opts.hidden,
         max_length: opts.max_length,
         training_report: Some(PathBuf::from("training.json")),
+        label_bias: report.label_bias,
         ..base.encoder_settings()
     });
     let text = toml::to_string_pretty(&cfg)

@@ -41,6 +41,12 @@ pub struct TrainingReport {
     pub epochs: Vec<EpochStats>,
     /// The epoch kept (best dev macro-F1).
     pub best_epoch: usize,
+    /// Label bias fitted on the dev set after training (favor, against, neutral), and the dev
+    /// macro-F1 with it; absent in reports of models trained without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_bias: Option<[f32; 3]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_macro_f1_biased: Option<f64>,
     /// Seconds spent running the frozen layers once over every sentence.
     pub cache_seconds: f64,
     pub total_seconds: f64,
