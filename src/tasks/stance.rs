@@ -266,6 +266,37 @@ impl StanceClassifier for LlmStance {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn default_stance_prompts_start_like_the_summary_prompt() {
+        // So the article's KV prefix computed for the summary serves every stance question.
+        use crate::config::{resolve_model, Defaults, SummaryLength};
+        let d = Defaults::load(None).unwrap();
+        let (summ, clf) = (
+            resolve_model(&d.summarizer).unwrap(),
+            resolve_model(&d.classifier).unwrap(),
+        );
+        let (p, st) = (summ.prompts.summarize.unwrap(), clf.stance.unwrap());
+        assert_eq!((p.system.as_deref(), st.system.as_deref()), (None, None));
+        let body = "The US paused aid. France left.";
+        let env = minijinja::Environment::new();
+        let summary = env
+            .render_str(&p.user, minijinja::context! { title => "T", text => body, length => SummaryLength::Medium.phrase() })
+            .unwrap();
+        let stance = env
+            .render_str(&st.user, minijinja::context! { title => "T", article => body, actor => "US", aliases => Vec::<String>::new(), target => "aid", evidence => vec!["The US paused aid."], question => "Q?" })
+            .unwrap();
+        let shared = summary
+            .chars()
+            .zip(stance.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        assert!(
+            shared >= summary.find(body).unwrap() + body.len(),
+            "{stance}"
+        );
+    }
+
     use super::*;
 
     #[test]
