@@ -15,6 +15,7 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
         out: a.out.clone(),
         name: a.name.clone(),
         trained_layers: a.trained_layers,
+        lora_rank: a.lora_rank,
         hidden: a.hidden,
         max_length: a.max_length,
         fit: FitSettings {

@@ -164,6 +164,7 @@ fn options(dir: &Path, out: &str, seed: u64) -> TrainOptions {
         out: dir.join(out),
         name: None,
         trained_layers: 2,
+        lora_rank: None,
         hidden: 16,
         max_length: 32,
         fit: FitSettings {
@@ -240,6 +241,43 @@ fn encoder_learns_a_separable_rule_and_saves_exactly() {
         h("m"),
         h("m2"),
         "training is not deterministic for one seed"
+    );
+}
+
+#[test]
+fn lora_adapters_learn_the_rule_in_a_small_file_and_load_back_exactly() {
+    let dir = setup();
+    let mut opts = options(dir.path(), "lora", 5);
+    opts.lora_rank = Some(4);
+    let outcome = train_stance(&opts, &mut |_| {}, &mut |_| {}).unwrap();
+    let r = &outcome.report;
+    let best = r.epochs.iter().find(|e| e.epoch == r.best_epoch).unwrap();
+    assert!(best.dev_accuracy > 0.9, "{:?}", r.epochs);
+    // Only adapters and the head are stored: no whole layer.
+    let head = dir.path().join("lora/head.safetensors");
+    let stored = candle_core::safetensors::load(&head, &Device::Cpu).unwrap();
+    assert!(
+        stored.keys().any(|k| k.contains(".lora.query.a")),
+        "{:?}",
+        stored.keys()
+    );
+    assert!(
+        !stored.keys().any(|k| k.ends_with("query.weight")),
+        "{:?}",
+        stored.keys()
+    );
+    let cfg = resolve_model(dir.path().join("lora/brief.toml").to_str().unwrap()).unwrap();
+    assert_eq!(cfg.encoder_settings().lora_rank, Some(4));
+    let files = ensure_model(&cfg, &FetchOptions::default(), &mut |_| {}).unwrap();
+    let loaded = load_classifier(&cfg, &files, &Device::Cpu).unwrap();
+    let q = vec![(
+        "anna hates boris today.".to_string(),
+        vec!["anna".to_string()],
+        "boris".to_string(),
+    )];
+    assert_eq!(
+        outcome.model.logits(&q).unwrap(),
+        loaded.logits(&q).unwrap()
     );
 }
 

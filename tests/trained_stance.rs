@@ -44,11 +44,11 @@ fn trained_classifier_labels_direction_from_the_cli() {
         "Prime Minister Anna Berg praised President Ivan Petrov for his leadership in the peace talks.";
     let (l, berg) = label(praise, "Anna Berg", "Ivan Petrov");
     assert_eq!(l, "favor", "{berg:?}");
-    // The one praised is less "favor" than the one praising (the committed model still calls
-    // him favor, 0.57 against 0.95: a known miss, see the README).
-    let (_, petrov) = label(praise, "Ivan Petrov", "Anna Berg");
+    // The one praised holds no stance (the earlier one-layer model called him favor, 0.57).
+    let (l, petrov) = label(praise, "Ivan Petrov", "Anna Berg");
+    assert_eq!(l, "neutral", "Petrov {petrov:?} vs Berg {berg:?}");
     assert!(
-        petrov[0] < berg[0] - 0.2,
+        petrov[0] < berg[0] - 0.5,
         "Petrov {petrov:?} vs Berg {berg:?}"
     );
 }

@@ -19,6 +19,10 @@ pub struct EncoderConfig {
     /// How many of the backbone's top layers the head file replaces (0 = head only).
     #[serde(default = "one")]
     pub trained_layers: usize,
+    /// Rank of the LoRA adapters the head file holds for the top `trained_layers` (whose
+    /// weights then stay the backbone's); unset: the head file holds whole trained layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lora_rank: Option<usize>,
     /// Width of the head's hidden layer.
     #[serde(default = "default_hidden")]
     pub hidden: usize,
@@ -76,6 +80,7 @@ impl Default for EncoderConfig {
             head: None,
             head_sha256: None,
             trained_layers: one(),
+            lora_rank: None,
             hidden: default_hidden(),
             max_length: default_max_length(),
             min_confidence: 0.0,

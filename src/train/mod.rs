@@ -37,6 +37,8 @@ pub struct TrainOptions {
     /// Config name of the trained classifier (default: the output folder's name).
     pub name: Option<String>,
     pub trained_layers: usize,
+    /// Train rank-R LoRA adapters on the top layers instead of whole copies of them.
+    pub lora_rank: Option<usize>,
     pub hidden: usize,
     pub max_length: usize,
     pub fit: FitSettings,
@@ -145,7 +147,15 @@ pub fn train_stance(
     let vm = VarMap::new();
     init_vars(&vm, &backbone.bert, opts, &device)?;
     let vb = VarBuilder::from_varmap(&vm, DType::F32, &device);
-    let trained = Trained::load(&backbone.bert.config, opts.trained_layers, opts.hidden, vb)?;
+    let first = n_layers - opts.trained_layers;
+    let lora = opts.lora_rank.map(|r| (r, &backbone.bert.layers[first..]));
+    let trained = Trained::load(
+        &backbone.bert.config,
+        opts.trained_layers,
+        opts.hidden,
+        lora,
+        vb,
+    )?;
     let (epochs, best_epoch) = fit::fit(&trained, &vm, &train, &dev, &opts.fit, &device, phase)?;
     let (label_bias, dev_biased) =
         fit::fit_label_bias(&fit::probabilities(&trained, &dev, &device)?, &dev.labels);
@@ -202,12 +212,31 @@ fn init_vars(
         .lock()
         .map_err(|_| BriefError::Usage("training state lock poisoned".into()))?;
     let first = bert.layers.len() - opts.trained_layers;
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.fit.seed ^ 0x9e37_79b9_7f4a_7c15);
     for (j, layer) in bert.layers[first..].iter().enumerate() {
-        for (name, t) in layer.named_tensors() {
-            data.insert(format!("layers.{j}.{name}"), Var::from_tensor(&t.copy()?)?);
+        let Some(rank) = opts.lora_rank else {
+            for (name, t) in layer.named_tensors() {
+                data.insert(format!("layers.{j}.{name}"), Var::from_tensor(&t.copy()?)?);
+            }
+            continue;
+        };
+        // LoRA: A seeded like a linear layer, B zero, so training starts from the backbone.
+        for (name, (inp, out)) in crate::backends::encoder::bert::Layer::projections(&bert.config) {
+            let bound = 1.0 / (inp as f32).sqrt();
+            let a: Vec<f32> = (0..rank * inp)
+                .map(|_| rng.random_range(-bound..bound))
+                .collect();
+            let at = format!("layers.{j}.lora.{name}");
+            data.insert(
+                format!("{at}.a"),
+                Var::from_tensor(&Tensor::from_vec(a, (rank, inp), device)?)?,
+            );
+            data.insert(
+                format!("{at}.b"),
+                Var::from_tensor(&Tensor::zeros((out, rank), DType::F32, device)?)?,
+            );
         }
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.fit.seed ^ 0x9e37_79b9_7f4a_7c15);
     let h = bert.config.hidden_size;
     let mut uniform = |shape: &[usize], fan_in: usize| -> Result<Var> {
         let bound = 1.0 / (fan_in as f32).sqrt();
@@ -273,6 +302,7 @@ fn save(
         head: Some(PathBuf::from("head.safetensors")),
         head_sha256: Some(sha256_file(&head)?),
         trained_layers: opts.trained_layers,
+        lora_rank: opts.lora_rank,
         hidden: opts.hidden,
         max_length: opts.max_length,
         training_report: Some(PathBuf::from("training.json")),

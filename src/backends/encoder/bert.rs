@@ -86,6 +86,34 @@ pub struct Layer {
     out_norm: Norm,
     heads: usize,
     act: HiddenAct,
+    /// Low-rank adapters on the six projections (`Layer::PROJECTIONS` order), when trained
+    /// with `--lora-rank`: the frozen weights stay the backbone's, only these are learnt.
+    lora: Option<Vec<Lora>>,
+}
+
+/// A LoRA adapter: `scale · B(A x)` added to a frozen projection's output (Hu et al., 2021).
+#[derive(Clone)]
+pub struct Lora {
+    a: Linear,
+    b: Linear,
+    scale: f64,
+}
+
+impl Lora {
+    /// `a` is `(rank, in)`, `b` is `(out, rank)`, under `vb` as `a` and `b`; the update is
+    /// scaled by 2 (alpha = 2 · rank), so the learning rate does not depend on the rank.
+    pub fn load(rank: usize, dims: (usize, usize), vb: VarBuilder) -> Result<Self> {
+        let (inp, out) = dims;
+        Ok(Self {
+            a: Linear::new(vb.get((rank, inp), "a")?, None),
+            b: Linear::new(vb.get((out, rank), "b")?, None),
+            scale: 2.0,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.b.forward(&self.a.forward(x)?)? * self.scale
+    }
 }
 
 impl Layer {
@@ -104,7 +132,42 @@ impl Layer {
             out_norm: Norm::load(h, c.layer_norm_eps, vb.pp("output.LayerNorm"))?,
             heads: c.num_attention_heads,
             act: c.hidden_act,
+            lora: None,
         })
+    }
+
+    /// The projections LoRA adapts, as (name, (in, out)).
+    pub fn projections(c: &Config) -> [(&'static str, (usize, usize)); 6] {
+        let (h, i) = (c.hidden_size, c.intermediate_size);
+        [
+            ("query", (h, h)),
+            ("key", (h, h)),
+            ("value", (h, h)),
+            ("attn_out", (h, h)),
+            ("up", (h, i)),
+            ("down", (i, h)),
+        ]
+    }
+
+    /// This (frozen) layer with rank-`rank` adapters read from `vb` (`{projection}.a|b`).
+    pub fn with_lora(&self, c: &Config, rank: usize, vb: VarBuilder) -> Result<Self> {
+        let lora = Self::projections(c)
+            .iter()
+            .map(|(name, dims)| Lora::load(rank, *dims, vb.pp(*name)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            lora: Some(lora),
+            ..self.clone()
+        })
+    }
+
+    /// Projection `i` (in `projections` order) of `x`, with its adapter when there is one.
+    fn project(&self, i: usize, lin: &Linear, x: &Tensor) -> Result<Tensor> {
+        let y = lin.forward(x)?;
+        match self.lora.as_ref().and_then(|l| l.get(i)) {
+            Some(l) => y + l.forward(x)?,
+            None => Ok(y),
+        }
     }
 
     /// The layer's tensors under transformers' names (relative to `encoder.layer.N`), so a
@@ -142,9 +205,9 @@ impl Layer {
                 .transpose(1, 2)?
                 .contiguous()
         };
-        let q = split(self.query.forward(x)?)?;
-        let k = split(self.key.forward(x)?)?;
-        let v = split(self.value.forward(x)?)?;
+        let q = split(self.project(0, &self.query, x)?)?;
+        let k = split(self.project(1, &self.key, x)?)?;
+        let v = split(self.project(2, &self.value, x)?)?;
         let scores = (q.matmul(&k.t()?)? / (d as f64).sqrt())?.broadcast_add(bias)?;
         let probs = candle_nn::ops::softmax(&scores, D::Minus1)?;
         let ctx = probs
@@ -154,14 +217,15 @@ impl Layer {
             .reshape((b, s, h))?;
         let x = self
             .attn_norm
-            .forward(&(self.attn_out.forward(&ctx)? + x)?)?;
-        let up = self.up.forward(&x)?;
+            .forward(&(self.project(3, &self.attn_out, &ctx)? + x)?)?;
+        let up = self.project(4, &self.up, &x)?;
         let up = match self.act {
             HiddenAct::Gelu => up.gelu_erf()?,
             HiddenAct::GeluApproximate => up.gelu()?,
             HiddenAct::Relu => up.relu()?,
         };
-        self.out_norm.forward(&(self.down.forward(&up)? + x)?)
+        self.out_norm
+            .forward(&(self.project(5, &self.down, &up)? + x)?)
     }
 }
 

@@ -33,9 +33,29 @@ pub struct Trained {
 impl Trained {
     /// Builds from `vb` (a trained file, or a VarMap being trained): `layers.{j}.*` for the
     /// `k` top layers, `head.dense.*`, `head.out.*`.
-    pub fn load(c: &Config, k: usize, hidden: usize, vb: VarBuilder) -> candle_core::Result<Self> {
+    ///
+    /// With `lora` (a rank and the backbone's top `k` layers), the layers are those frozen
+    /// ones with adapters read as `layers.{j}.lora.{projection}.{a,b}`.
+    pub fn load(
+        c: &Config,
+        k: usize,
+        hidden: usize,
+        lora: Option<(usize, &[Layer])>,
+        vb: VarBuilder,
+    ) -> candle_core::Result<Self> {
         let layers = (0..k)
-            .map(|j| Layer::load(c, vb.pp(format!("layers.{j}"))))
+            .map(|j| {
+                let at = vb.pp(format!("layers.{j}"));
+                match lora {
+                    Some((rank, base)) => base
+                        .get(j)
+                        .ok_or_else(|| {
+                            candle_core::Error::Msg("fewer base layers than trained".into())
+                        })?
+                        .with_lora(c, rank, at.pp("lora")),
+                    None => Layer::load(c, at),
+                }
+            })
             .collect::<candle_core::Result<Vec<_>>>()?;
         Ok(Self {
             layers,
