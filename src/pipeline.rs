@@ -266,19 +266,15 @@ impl Pipeline {
         let classifier = if tasks.stance {
             let cfg = opts.config_for(Task::Stance)?;
             let mut c = load_classifier(cfg, &fetch, &device, &mut get, say)?;
+            // A classifier named on the command line labels every target.
             if let Some(name) = defaults
                 .entity_classifier
                 .as_ref()
                 .filter(|_| opts.classifier.is_none())
             {
-                let cfg = resolve_model(name)?;
-                if !cfg.tasks.contains(&Task::Stance) {
-                    return Err(BriefError::Usage(format!(
-                        "entity_classifier '{}' cannot label stance (its tasks: {:?})",
-                        cfg.name, cfg.tasks
-                    )));
-                }
-                c.entity = Some(load_classifier(cfg, &fetch, &device, &mut get, say)?.stance);
+                c.entity = Some(load_entity_classifier(
+                    name, &fetch, &device, &mut get, say,
+                )?);
             }
             Some(c)
         } else {
@@ -686,6 +682,24 @@ fn load_classifier(
         stance,
         entity: None,
     })
+}
+
+/// The defaults' `entity_classifier`, which must be able to label stance.
+fn load_entity_classifier(
+    name: &str,
+    fetch: &FetchOptions,
+    device: &Device,
+    get: &mut LoadGenerator,
+    say: &mut dyn FnMut(&str),
+) -> Result<Box<dyn StanceClassifier>> {
+    let cfg = resolve_model(name)?;
+    if !cfg.tasks.contains(&Task::Stance) {
+        return Err(BriefError::Usage(format!(
+            "entity_classifier '{}' cannot label stance (its tasks: {:?})",
+            cfg.name, cfg.tasks
+        )));
+    }
+    Ok(load_classifier(cfg, fetch, device, get, say)?.stance)
 }
 
 /// Deterministic candidates, plus what the classifier model proposes (asked for JSON, parsed

@@ -86,21 +86,8 @@ pub fn train_stance(
         ..base.encoder_settings()
     });
     // The data is checked before anything is downloaded or loaded.
-    let max_ev = base.encoder_settings().max_evidence;
-    let (examples, items) = data::load_items(&opts.data, max_ev)?;
-    let (dev_examples, dev_items) = data::load_items(std::slice::from_ref(&opts.dev), max_ev)?;
-    let seen: std::collections::HashSet<String> =
-        examples.iter().map(|e| text_hash(&e.text)).collect();
-    let shared = dev_examples
-        .iter()
-        .filter(|e| seen.contains(&text_hash(&e.text)))
-        .count();
-    if shared > 0 {
-        return Err(BriefError::Usage(format!(
-            "--dev shares {shared} text(s) with --data; choosing the epoch on training data \
-             would overfit unseen (split by text, as scripts/dsa_train_data does)"
-        )));
-    }
+    let (examples, items, dev_items) =
+        load_train_and_dev(opts, base.encoder_settings().max_evidence)?;
     let files = ensure_model(&base, &FetchOptions::new(opts.offline), say)?;
     let backbone = load_backbone(&base, &files, &device)?;
     let n_layers = backbone.bert.layers.len();
@@ -117,28 +104,7 @@ pub fn train_stance(
         dev_items.len()
     ));
     let t_cache = Instant::now();
-    let total = items.len() + dev_items.len();
-    let mut done = 0;
-    let mut tick = |n: usize| {
-        done += n;
-        phase(Phase::Caching(done, total));
-    };
-    let train = cache::build(
-        &backbone.bert,
-        &backbone.encoder,
-        frozen,
-        &items,
-        &device,
-        &mut tick,
-    )?;
-    let dev = cache::build(
-        &backbone.bert,
-        &backbone.encoder,
-        frozen,
-        &dev_items,
-        &device,
-        &mut tick,
-    )?;
+    let (train, dev) = cache_both(&backbone, frozen, (&items, &dev_items), &device, phase)?;
     let cache_seconds = t_cache.elapsed().as_secs_f64();
     say(&format!(
         "frozen layers cached in {cache_seconds:.0} s; training"
@@ -197,6 +163,61 @@ pub fn train_stance(
             device,
         },
     })
+}
+
+/// Training and dev examples as items, refusing a dev set that shares texts with the
+/// training data (choosing the epoch on it would overfit).
+fn load_train_and_dev(
+    opts: &TrainOptions,
+    max_evidence: usize,
+) -> Result<(
+    Vec<crate::eval::dataset::Example>,
+    Vec<data::Item>,
+    Vec<data::Item>,
+)> {
+    let (examples, items) = data::load_items(&opts.data, max_evidence)?;
+    let (dev_examples, dev_items) =
+        data::load_items(std::slice::from_ref(&opts.dev), max_evidence)?;
+    let seen: std::collections::HashSet<String> =
+        examples.iter().map(|e| text_hash(&e.text)).collect();
+    let shared = dev_examples
+        .iter()
+        .filter(|e| seen.contains(&text_hash(&e.text)))
+        .count();
+    if shared > 0 {
+        return Err(BriefError::Usage(format!(
+            "--dev shares {shared} text(s) with --data; choosing the epoch on training data \
+             would overfit unseen (split by text, as scripts/dsa_train_data does)"
+        )));
+    }
+    Ok((examples, items, dev_items))
+}
+
+/// Runs the frozen layers once over the training and the dev items, reporting progress.
+fn cache_both(
+    backbone: &crate::backends::encoder::Backbone,
+    frozen: usize,
+    (items, dev_items): (&[data::Item], &[data::Item]),
+    device: &Device,
+    phase: &mut dyn FnMut(Phase),
+) -> Result<(cache::Cached, cache::Cached)> {
+    let total = items.len() + dev_items.len();
+    let mut done = 0;
+    let mut tick = |n: usize| {
+        done += n;
+        phase(Phase::Caching(done, total));
+    };
+    let mut build = |these: &[data::Item]| {
+        cache::build(
+            &backbone.bert,
+            &backbone.encoder,
+            frozen,
+            these,
+            device,
+            &mut tick,
+        )
+    };
+    Ok((build(items)?, build(dev_items)?))
 }
 
 /// The trainable tensors: copies of the backbone's top layers, and a seeded head (uniform
