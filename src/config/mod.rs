@@ -159,9 +159,8 @@ pub fn resolve_model(name_or_path: &str) -> Result<ModelConfig> {
             name: name_or_path.to_string(),
             known,
         })?;
-    if builtin::FOLDERS.iter().any(|(d, _)| *d == found.name) {
-        unpack_builtin_folder(&found.name)?;
-    }
+    // A model folder's files are unpacked the first time it is named (others have none).
+    unpack_builtin_folder(&found.name)?;
     Ok(found)
 }
 
