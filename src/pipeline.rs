@@ -272,9 +272,16 @@ impl Pipeline {
                 .as_ref()
                 .filter(|_| opts.classifier.is_none())
             {
-                c.entity = Some(load_entity_classifier(
-                    name, &fetch, &device, &mut get, say,
-                )?);
+                // Optional: without it (offline and never pulled, say) the main classifier
+                // labels every target, and the user is told.
+                match load_entity_classifier(name, &fetch, &device, &mut get, say) {
+                    Ok(e) => c.entity = Some(e),
+                    Err(e) => say(&format!(
+                        "entity classifier '{name}' not loaded ({e}); '{}' labels every target \
+                         (`brief models pull {name}` fetches it)",
+                        c.cfg.name
+                    )),
+                }
             }
             Some(c)
         } else {

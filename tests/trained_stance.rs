@@ -93,3 +93,36 @@ fn default_pipeline_routes_entity_targets_to_the_built_in_trained_classifier() {
     ]);
     assert_eq!(used, "qwen2.5-coder-1.5b-instruct");
 }
+
+#[test]
+fn an_entity_classifier_that_cannot_load_leaves_every_target_to_the_main_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let defaults = write(
+        dir.path(),
+        "defaults.toml",
+        "summarizer = \"smollm2-135m-instruct\"\nclassifier = \"smollm2-135m-instruct\"\n\
+         entity_classifier = \"no-such-model\"\n",
+    );
+    let out = run(brief()
+        .args([
+            "stance",
+            "--format",
+            "json",
+            "--target",
+            "Mohamed Bazoum",
+            "--actor",
+            "CNSP",
+        ])
+        .arg("--config")
+        .arg(&defaults)
+        .arg(root().join("evals/niger-us-security.txt")));
+    assert_eq!(out.0, 0, "{}", out.2);
+    let v: serde_json::Value = serde_json::from_str(&out.1).expect("json");
+    assert_eq!(v["classifier"], "smollm2-135m-instruct");
+    assert!(
+        out.2
+            .contains("entity classifier 'no-such-model' not loaded"),
+        "{}",
+        out.2
+    );
+}
