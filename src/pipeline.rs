@@ -138,6 +138,30 @@ impl Default for PipelineOptions {
 }
 
 impl PipelineOptions {
+    /// The summarizer's config when `tasks` summarize, after checking the command-line
+    /// generation overrides against it — before anything is downloaded or loaded. Checked
+    /// even when nothing is generated: a bad flag is an error, never ignored.
+    fn summarizer_config(&self, tasks: Tasks) -> Result<Option<ModelConfig>> {
+        if !tasks.summarize {
+            self.generation
+                .apply(&GenerationConfig::default())
+                .check()
+                .map_err(|m| BriefError::Usage(format!("{m} (command-line override)")))?;
+            return Ok(None);
+        }
+        let cfg = self.config_for(Task::Summarize)?;
+        self.generation
+            .apply(&cfg.generation)
+            .check()
+            .map_err(|m| {
+                BriefError::Usage(format!(
+                    "{m} (after command-line overrides of '{}')",
+                    cfg.name
+                ))
+            })?;
+        Ok(Some(cfg))
+    }
+
     fn config_for(&self, task: Task) -> Result<ModelConfig> {
         let (chosen, what) = match task {
             Task::Summarize => (&self.summarizer, "summarize"),
@@ -226,29 +250,12 @@ impl Pipeline {
             loaded.push((cfg.name.clone(), shared.clone()));
             Ok(shared)
         };
-        if !tasks.summarize {
-            // Checked even when nothing is generated: a bad flag is an error, never ignored.
-            opts.generation
-                .apply(&GenerationConfig::default())
-                .check()
-                .map_err(|m| BriefError::Usage(format!("{m} (command-line override)")))?;
-        }
-        let summarizer = if tasks.summarize {
-            let cfg = opts.config_for(Task::Summarize)?;
-            // Overrides are checked before anything is downloaded or loaded.
-            opts.generation
-                .apply(&cfg.generation)
-                .check()
-                .map_err(|m| {
-                    BriefError::Usage(format!(
-                        "{m} (after command-line overrides of '{}')",
-                        cfg.name
-                    ))
-                })?;
-            let m = get(&cfg, say)?;
-            Some((cfg, m))
-        } else {
-            None
+        let summarizer = match opts.summarizer_config(tasks)? {
+            Some(cfg) => {
+                let m = get(&cfg, say)?;
+                Some((cfg, m))
+            }
+            None => None,
         };
         let defaults = Defaults::load(opts.defaults.as_deref())?;
         let faithfulness = opts.faithfulness.unwrap_or(defaults.faithfulness.mode);
@@ -264,24 +271,20 @@ impl Pipeline {
             _ => None,
         };
         let classifier = if tasks.stance {
-            let cfg = opts.config_for(Task::Stance)?;
-            let mut c = load_classifier(cfg, &fetch, &device, &mut get, say)?;
+            let mut c = load_classifier(
+                opts.config_for(Task::Stance)?,
+                &fetch,
+                &device,
+                &mut get,
+                say,
+            )?;
             // A classifier named on the command line labels every target.
-            if let Some(name) = defaults
+            let entity = defaults
                 .entity_classifier
                 .as_ref()
-                .filter(|_| opts.classifier.is_none())
-            {
-                // Optional: without it (offline and never pulled, say) the main classifier
-                // labels every target, and the user is told.
-                match load_entity_classifier(name, &fetch, &device, &mut get, say) {
-                    Ok(e) => c.entity = Some(e),
-                    Err(e) => say(&format!(
-                        "entity classifier '{name}' not loaded ({e}); '{}' labels every target \
-                         (`brief models pull {name}` fetches it)",
-                        c.cfg.name
-                    )),
-                }
+                .filter(|_| opts.classifier.is_none());
+            if let Some(name) = entity {
+                attach_entity_classifier(&mut c, name, (&fetch, &device), &mut get, say);
             }
             Some(c)
         } else {
@@ -691,22 +694,32 @@ fn load_classifier(
     })
 }
 
-/// The defaults' `entity_classifier`, which must be able to label stance.
-fn load_entity_classifier(
+/// Gives `c` the defaults' `entity_classifier`. Optional: when it cannot be loaded (offline
+/// and never pulled, say) the main classifier labels every target, and `say` tells the user.
+fn attach_entity_classifier(
+    c: &mut Classifier,
     name: &str,
-    fetch: &FetchOptions,
-    device: &Device,
+    (fetch, device): (&FetchOptions, &Device),
     get: &mut LoadGenerator,
     say: &mut dyn FnMut(&str),
-) -> Result<Box<dyn StanceClassifier>> {
-    let cfg = resolve_model(name)?;
-    if !cfg.tasks.contains(&Task::Stance) {
-        return Err(BriefError::Usage(format!(
-            "entity_classifier '{}' cannot label stance (its tasks: {:?})",
-            cfg.name, cfg.tasks
-        )));
+) {
+    let loaded = resolve_model(name).and_then(|cfg| {
+        if !cfg.tasks.contains(&Task::Stance) {
+            return Err(BriefError::Usage(format!(
+                "it cannot label stance (its tasks: {:?})",
+                cfg.tasks
+            )));
+        }
+        load_classifier(cfg, fetch, device, get, say)
+    });
+    match loaded {
+        Ok(e) => c.entity = Some(e.stance),
+        Err(e) => say(&format!(
+            "entity classifier '{name}' not loaded ({e}); '{}' labels every target \
+             (`brief models pull {name}` fetches it)",
+            c.cfg.name
+        )),
     }
-    Ok(load_classifier(cfg, fetch, device, get, say)?.stance)
 }
 
 /// Deterministic candidates, plus what the classifier model proposes (asked for JSON, parsed

@@ -8,30 +8,7 @@ use brief::eval::dataset::Example;
 use brief::train::{FitSettings, Phase, TrainOptions, TrainingReport};
 
 pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
-    let opts = TrainOptions {
-        data: a.data.clone(),
-        dev: a.dev.clone(),
-        backbone: a.backbone.clone(),
-        out: a.out.clone(),
-        name: a.name.clone(),
-        trained_layers: a.trained_layers,
-        lora_rank: a.lora_rank,
-        hidden: a.hidden,
-        max_length: a.max_length,
-        fit: FitSettings {
-            seed: a.seed,
-            epochs: a.epochs,
-            batch_size: a.batch_size,
-            lr: a.lr,
-            head_lr: a.head_lr,
-            class_weight_power: a.class_weight_power,
-            target_dropout: a.target_dropout,
-            patience: a.patience,
-        },
-        device: g.device.clone(),
-        offline: g.offline,
-        command: std::env::args().collect::<Vec<_>>().join(" "),
-    };
+    let opts = train_options(g, a);
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{prefix} {bar:30} {pos}/{len} eta {eta} {msg}")
@@ -69,7 +46,12 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
         }
     })?;
     bar.finish_and_clear();
-    let report = outcome.report;
+    print_summary(&outcome.report, &opts);
+    Ok(())
+}
+
+/// The epoch table and where the model went.
+fn print_summary(report: &brief::train::TrainingReport, opts: &TrainOptions) {
     println!("epoch  train loss  dev macro-F1  dev F_avg  dev acc  seconds");
     for e in &report.epochs {
         println!(
@@ -94,7 +76,34 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
         report.total_seconds,
         opts.out.join("brief.toml").display()
     );
-    Ok(())
+}
+
+/// The library's training options from the command line.
+fn train_options(g: &GlobalArgs, a: &TrainStanceArgs) -> TrainOptions {
+    TrainOptions {
+        data: a.data.clone(),
+        dev: a.dev.clone(),
+        backbone: a.backbone.clone(),
+        out: a.out.clone(),
+        name: a.name.clone(),
+        trained_layers: a.trained_layers,
+        lora_rank: a.lora_rank,
+        hidden: a.hidden,
+        max_length: a.max_length,
+        fit: FitSettings {
+            seed: a.seed,
+            epochs: a.epochs,
+            batch_size: a.batch_size,
+            lr: a.lr,
+            head_lr: a.head_lr,
+            class_weight_power: a.class_weight_power,
+            target_dropout: a.target_dropout,
+            patience: a.patience,
+        },
+        device: g.device.clone(),
+        offline: g.offline,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    }
 }
 
 /// Fails when the classifier `brief eval` would use was trained on any of `examples`.

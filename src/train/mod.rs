@@ -72,19 +72,7 @@ pub fn train_stance(
 ) -> Result<TrainOutcome> {
     let t0 = Instant::now();
     let device = select_device(&opts.device)?;
-    let mut base = resolve_model(&opts.backbone)?;
-    if base.architecture != Architecture::EncoderClassifier {
-        return Err(BriefError::Usage(format!(
-            "--backbone '{}' is a {} model; brief trains on encoder-classifier backbones \
-             (e.g. all-minilm-l6-v2)",
-            base.name,
-            base.architecture.as_str()
-        )));
-    }
-    base.encoder = Some(EncoderConfig {
-        max_length: opts.max_length,
-        ..base.encoder_settings()
-    });
+    let base = backbone_config(opts)?;
     // The data is checked before anything is downloaded or loaded.
     let (examples, items, dev_items) =
         load_train_and_dev(opts, base.encoder_settings().max_evidence)?;
@@ -113,13 +101,11 @@ pub fn train_stance(
     let vm = VarMap::new();
     init_vars(&vm, &backbone.bert, opts, &device)?;
     let vb = VarBuilder::from_varmap(&vm, DType::F32, &device);
-    let first = n_layers - opts.trained_layers;
-    let lora = opts.lora_rank.map(|r| (r, &backbone.bert.layers[first..]));
     let trained = Trained::load(
-        &backbone.bert.config,
+        &backbone.bert,
         opts.trained_layers,
         opts.hidden,
-        lora,
+        opts.lora_rank,
         vb,
     )?;
     let (epochs, best_epoch) = fit::fit(&trained, &vm, &train, &dev, &opts.fit, &device, phase)?;
@@ -130,10 +116,7 @@ pub fn train_stance(
         label_bias[0], label_bias[1]
     ));
     let labels: Vec<usize> = items.iter().map(|i| i.label).collect();
-    let mut label_counts = [0usize; 3];
-    for &l in &labels {
-        label_counts[l] += 1;
-    }
+    let label_counts = [0, 1, 2].map(|k| labels.iter().filter(|&&l| l == k).count());
     let report = TrainingReport {
         command: opts.command.clone(),
         backbone: base.name.clone(),
@@ -163,6 +146,24 @@ pub fn train_stance(
             device,
         },
     })
+}
+
+/// The `--backbone` config, which must be an encoder, with `--max-length` applied.
+fn backbone_config(opts: &TrainOptions) -> Result<ModelConfig> {
+    let mut base = resolve_model(&opts.backbone)?;
+    if base.architecture != Architecture::EncoderClassifier {
+        return Err(BriefError::Usage(format!(
+            "--backbone '{}' is a {} model; brief trains on encoder-classifier backbones \
+             (e.g. all-minilm-l6-v2)",
+            base.name,
+            base.architecture.as_str()
+        )));
+    }
+    base.encoder = Some(EncoderConfig {
+        max_length: opts.max_length,
+        ..base.encoder_settings()
+    });
+    Ok(base)
 }
 
 /// Training and dev examples as items, refusing a dev set that shares texts with the

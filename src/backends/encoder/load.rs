@@ -124,13 +124,11 @@ pub fn load_classifier(
     // SAFETY: as above; the head file is only read.
     let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&head], DType::F32, device) }
         .map_err(load_err)?;
-    let first = backbone.bert.layers.len() - enc.trained_layers;
-    let lora = enc.lora_rank.map(|r| (r, &backbone.bert.layers[first..]));
     let trained = Trained::load(
-        &backbone.bert.config,
+        &backbone.bert,
         enc.trained_layers,
         enc.hidden,
-        lora,
+        enc.lora_rank,
         vb,
     )
     .map_err(load_err)?;

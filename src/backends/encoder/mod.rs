@@ -18,7 +18,6 @@ pub use load::{beside_config, load_backbone, load_classifier, Backbone};
 use bert::{weighted_mean, Bert, Layer};
 use candle_core::{DType, Device, IndexOp, Module, Tensor};
 use candle_nn::{linear, Linear, VarBuilder};
-use candle_transformers::models::bert::Config;
 
 /// Label order of the head's logits (the order `StanceScores::from_log_scores` takes).
 pub const LABELS: [&str; 3] = ["favor", "against", "neutral"];
@@ -34,25 +33,27 @@ impl Trained {
     /// Builds from `vb` (a trained file, or a VarMap being trained): `layers.{j}.*` for the
     /// `k` top layers, `head.dense.*`, `head.out.*`.
     ///
-    /// With `lora` (a rank and the backbone's top `k` layers), the layers are those frozen
-    /// ones with adapters read as `layers.{j}.lora.{projection}.{a,b}`.
+    /// With `lora_rank`, the layers are the backbone's own top `k` (frozen) with adapters read
+    /// as `layers.{j}.lora.{projection}.{a,b}`.
     pub fn load(
-        c: &Config,
+        bert: &Bert,
         k: usize,
         hidden: usize,
-        lora: Option<(usize, &[Layer])>,
+        lora_rank: Option<usize>,
         vb: VarBuilder,
     ) -> candle_core::Result<Self> {
+        let c = &bert.config;
+        let first = bert.layers.len().checked_sub(k).ok_or_else(|| {
+            candle_core::Error::Msg(format!(
+                "{k} trained layers but the backbone has {}",
+                bert.layers.len()
+            ))
+        })?;
         let layers = (0..k)
             .map(|j| {
                 let at = vb.pp(format!("layers.{j}"));
-                match lora {
-                    Some((rank, base)) => base
-                        .get(j)
-                        .ok_or_else(|| {
-                            candle_core::Error::Msg("fewer base layers than trained".into())
-                        })?
-                        .with_lora(c, rank, at.pp("lora")),
+                match lora_rank {
+                    Some(rank) => bert.layers[first + j].with_lora(c, rank, at.pp("lora")),
                     None => Layer::load(c, at),
                 }
             })
