@@ -381,27 +381,7 @@ fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
             println!("\ncache: {}", hub_cache_dir().display());
             Ok(())
         }
-        ModelsCommand::Pull { names } => {
-            let names = if names.is_empty() {
-                let d = Defaults::load(g.config.as_deref())?;
-                let mut all = vec![d.summarizer, d.classifier];
-                all.extend(d.entity_classifier);
-                let mut seen = std::collections::HashSet::new();
-                all.retain(|n| seen.insert(n.clone()));
-                all
-            } else {
-                names.clone()
-            };
-            let mut say = notice(g.quiet);
-            for n in names {
-                let cfg = resolve_model(&n)?;
-                let files = ensure_model(&cfg, &FetchOptions::new(g.offline), &mut say)?;
-                for f in files.files.iter().chain(files.tokenizer_file.iter()) {
-                    println!("{}\t{}", cfg.name, f.display());
-                }
-            }
-            Ok(())
-        }
+        ModelsCommand::Pull { names } => pull(g, names),
         ModelsCommand::Show { name } => {
             let cfg = resolve_model(name)?;
             let cached = is_cached(&cfg);
@@ -445,4 +425,28 @@ fn models(g: &GlobalArgs, cmd: &ModelsCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `brief models pull [NAMES]`: fetches the named models, or every default one (summarizer,
+/// classifier, entity classifier), and prints each file's path.
+fn pull(g: &GlobalArgs, names: &[String]) -> Result<()> {
+    let names = if names.is_empty() {
+        let d = Defaults::load(g.config.as_deref())?;
+        let mut all = vec![d.summarizer, d.classifier];
+        all.extend(d.entity_classifier);
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|n| seen.insert(n.clone()));
+        all
+    } else {
+        names.to_vec()
+    };
+    let mut say = notice(g.quiet);
+    for n in names {
+        let cfg = resolve_model(&n)?;
+        let files = ensure_model(&cfg, &FetchOptions::new(g.offline), &mut say)?;
+        for f in files.files.iter().chain(files.tokenizer_file.iter()) {
+            println!("{}\t{}", cfg.name, f.display());
+        }
+    }
+    Ok(())
 }
