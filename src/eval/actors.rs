@@ -67,14 +67,56 @@ impl ActorScore {
     }
 }
 
-/// Names compared case-insensitively and without a leading "the" ("the Dark Blues").
+/// Honorifics and offices written before a name: "Mr Cameron", "Sir Peter Lampl" and
+/// "Judge Michael Kay QC" are the same people as "Cameron", "Peter Lampl" and "Michael Kay".
+const HONORIFICS: &[&str] = &[
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "miss",
+    "dr",
+    "dr.",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "judge",
+    "president",
+    "sen.",
+    "sen",
+    "senator",
+    "prosecutor",
+    "administrator",
+    "gen",
+    "gen.",
+];
+
+/// Letters after a name that are not part of it.
+const POST_NOMINALS: &[&str] = &["qc", "kc", "mp", "mep", "msp", "obe", "cbe", "mbe"];
+
+/// A lower-cased name without a leading "the", honorifics before it or letters after it.
+fn bare(s: &str) -> String {
+    let l = s.trim().to_lowercase();
+    let l = l.strip_prefix("the ").unwrap_or(&l);
+    let mut words: Vec<&str> = l.split_whitespace().collect();
+    while words.len() > 1 && HONORIFICS.contains(&words[0]) {
+        words.remove(0);
+    }
+    while words.len() > 1 && words.last().is_some_and(|w| POST_NOMINALS.contains(w)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+/// Names compared case-insensitively, without a leading "the" ("the Dark Blues") and without
+/// honorifics ("Mr. Passos Coelho" is "Passos Coelho").
 fn forms<'a>(name: &'a str, aliases: &'a [String]) -> impl Iterator<Item = String> + 'a {
     std::iter::once(name)
         .chain(aliases.iter().map(String::as_str))
-        .map(|s| {
-            let l = s.trim().to_lowercase();
-            l.strip_prefix("the ").map(str::to_string).unwrap_or(l)
-        })
+        .map(bare)
 }
 
 /// Whether a gold actor and a found one are the same (any name or alias, case-insensitive).
@@ -86,7 +128,7 @@ pub fn same_actor(gold: &GoldActor, name: &str, aliases: &[String]) -> bool {
 /// The gold actor a found one stands for: the one whose name it carries, else the first
 /// whose names it shares.
 fn home(gold: &[GoldActor], f: &Found) -> Option<usize> {
-    let name = f.name.to_lowercase();
+    let name = bare(f.name);
     gold.iter()
         .position(|g| forms(&g.name, &g.aliases).any(|x| x == name))
         .or_else(|| gold.iter().position(|g| same_actor(g, f.name, f.aliases)))
@@ -213,5 +255,18 @@ mod tests {
             .misses
             .contains(&"kind of Ulster Unionists: got person, want organization".to_string()));
         assert!(s.misses.contains(&"non-actor Stormont".to_string()));
+    }
+
+    #[test]
+    fn honorifics_and_post_nominals_do_not_split_a_match() {
+        let g = gold("Mr Cameron", &[], ActorKind::Person);
+        assert!(same_actor(&g, "Cameron", &[]));
+        let g = gold("Michael Kay", &["Judge Michael Kay QC"], ActorKind::Person);
+        assert!(same_actor(&g, "Michael Kay QC", &[]));
+        let g = gold("Sir Peter Lampl", &["Sir Peter"], ActorKind::Person);
+        assert!(same_actor(&g, "Peter Lampl", &[]));
+        // A title alone is not stripped, and different people stay apart.
+        assert_eq!(bare("Mr"), "mr");
+        assert!(!same_actor(&g, "Peter Clarke", &[]));
     }
 }
