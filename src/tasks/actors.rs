@@ -4,7 +4,6 @@
 //! be grounded — mentioned in the text, with offsets — or it is dropped. News outlets quoted as
 //! sources, the byline, places, venues and events are not actors.
 
-use super::gazetteer::KNOWN;
 pub use super::proposals::{merge_proposals, parse_proposals, Proposed};
 use crate::article::Article;
 use crate::error::{BriefError, Result};
@@ -132,10 +131,14 @@ pub fn find_all(text: &str, needle: &str, excluded: &[(usize, usize)]) -> Vec<Me
     }
     for (i, _) in text.match_indices(needle) {
         let end = i + needle.len();
-        let before_ok = text[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !is_word_char(c) && c != '.');
+        // A period right before is part of an abbreviation ("U.S.") unless it ends a sentence
+        // whose space was lost ("the jet.Russia said").
+        let mut back = text[..i].chars().rev();
+        let before_ok = match back.next() {
+            None => true,
+            Some('.') => back.next().is_some_and(char::is_lowercase),
+            Some(c) => !is_word_char(c),
+        };
         let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
         let inside_excluded = excluded.iter().any(|&(s, e)| i >= s && end <= e);
         if before_ok && after_ok && !inside_excluded {
@@ -217,6 +220,35 @@ fn expansion_before(text: &str, pos: usize) -> Option<(usize, String)> {
     Some((start, phrase))
 }
 
+/// A country's mentions followed by the organ that acts for it ("Thai authorities", "French
+/// forces") take that word in, so the alias says who acted.
+fn name_state_organs(text: &str, a: &mut Actor) {
+    const ORGANS: &[&str] = &[
+        "authorities",
+        "government",
+        "forces",
+        "military",
+        "officials",
+    ];
+    let ms: Vec<Mention> = a
+        .mentions
+        .iter()
+        .map(|m| {
+            let organ = super::agency::next_word(text, m.end).filter(|w| ORGANS.contains(w));
+            match organ.and_then(|w| text[m.end..].find(w).map(|i| m.end + i + w.len())) {
+                Some(end) if end - m.end < 40 => Mention {
+                    text: text[m.start..end].to_string(),
+                    start: m.start,
+                    end,
+                },
+                _ => m.clone(),
+            }
+        })
+        .collect();
+    a.mentions.clear();
+    a.add_mentions(ms);
+}
+
 /// The deterministic candidates: gazetteer entries, acronym expansions and person names.
 pub fn find_candidates(article: &Article) -> Vec<Actor> {
     let text = &article.body;
@@ -224,7 +256,7 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
     let mut actors: Vec<Actor> = Vec::new();
 
     // 1. Known countries, capitals, demonyms and international bodies.
-    for k in KNOWN {
+    for k in super::gazetteer::known() {
         let ms: Vec<Mention> = k
             .aliases
             .iter()
@@ -235,6 +267,14 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
             a.add_mentions(ms);
             actors.push(a);
         }
+    }
+    // Countries only mentioned in passing are dropped, but their words stay taken.
+    let (kept, passing): (Vec<Actor>, Vec<Actor>) = actors
+        .into_iter()
+        .partition(|a| a.kind != ActorKind::Government || super::agency::known_acts(text, a));
+    actors = kept;
+    for a in &mut actors {
+        name_state_organs(text, a);
     }
 
     // 2. "Long Name (ACRONYM)": one actor, both forms aliases.
@@ -272,7 +312,8 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
     }
 
     // 3. Named people, organizations and groups that act.
-    let named = super::named::named_actors(text, &excluded, &actors);
+    let taken: Vec<Actor> = actors.iter().chain(&passing).cloned().collect();
+    let named = super::named::named_actors(text, &excluded, &taken);
     actors.extend(named.into_iter().filter(|a| !not_actors.contains(&a.name)));
     merge_same_names(&mut actors);
     drop_sources(text, &mut actors);
@@ -351,9 +392,8 @@ pub fn manual_actors(article: &Article, specs: &[String]) -> Result<Vec<Actor>> 
             )));
         }
         let mut a = Actor::new(name, ActorKind::Other);
-        if let Some(k) = KNOWN
-            .iter()
-            .find(|k| k.name == name || k.aliases.contains(&name))
+        if let Some(k) =
+            super::gazetteer::known().find(|k| k.name == name || k.aliases.contains(&name))
         {
             a.kind = k.kind;
         }

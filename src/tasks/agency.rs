@@ -5,7 +5,8 @@
 //! "at" or "from" is a place.
 
 use super::lexicon::{
-    ACTION_VERBS, AUXILIARIES, GROUP_NOUNS, LOCATIVES, NOT_NAME_WORDS, ROLE_AFTER, ROLE_BEFORE,
+    ACTION_VERBS, AUXILIARIES, GROUP_NOUNS, INSTITUTION_AFTER, LOCATIVES, NOT_NAME_WORDS,
+    POST_NOMINALS, ROLE_AFTER, ROLE_BEFORE, STATE_ORGANS,
 };
 use regex::Regex;
 use std::sync::OnceLock;
@@ -49,8 +50,41 @@ fn after_apposition(text: &str, pos: usize) -> usize {
     }
 }
 
+/// Skips a second name joined by "and" ("The United States and the European Union
+/// supported"): both act when the verb follows.
+fn after_coordinated(text: &str, pos: usize) -> usize {
+    if next_word(text, pos) != Some("and") {
+        return pos;
+    }
+    let mut end = pos + text[pos..].find("and").map_or(0, |i| i + 3);
+    let mut names = 0;
+    while let Some(w) = next_word(text, end) {
+        let capital = w.starts_with(char::is_uppercase);
+        if !(capital || (w == "the" && names == 0) || (names > 0 && w == "of")) || names > 6 {
+            break;
+        }
+        names += usize::from(capital);
+        end += text[end..].find(w).map_or(0, |i| i + w.len());
+    }
+    if names == 0 {
+        pos
+    } else {
+        end
+    }
+}
+
+/// Forms of "be" after which a participle is passive ("was appointed", "were killed"): the
+/// name before them does not act.
+const PASSIVE_MARKERS: &[&str] = &["is", "are", "was", "were", "been", "be", "being"];
+
 /// Whether the mention ending at `end` is followed by a verb of acting or saying.
 pub fn acts_after(text: &str, end: usize) -> bool {
+    let end = match next_word(text, end) {
+        Some(w) if POST_NOMINALS.contains(&w) => {
+            end + text[end..].find(w).map_or(0, |i| i + w.len())
+        }
+        _ => end,
+    };
     // "Liam O'Donnell, told the court": the verb right after the comma.
     let first = text[end..].strip_prefix(',').map_or(end, |_| end + 1);
     match next_word(text, first) {
@@ -64,17 +98,27 @@ pub fn acts_after(text: &str, end: usize) -> bool {
         }
         _ => {}
     }
-    let mut pos = after_apposition(text, end);
+    let mut pos = after_coordinated(text, after_apposition(text, end));
     for _ in 0..4 {
         let Some(w) = next_word(text, pos) else {
             return false;
         };
+        // "Hannah Witheridge and David Miller were murdered": the name is acted upon;
+        // "France is completing its withdrawal" acts.
+        if PASSIVE_MARKERS.contains(&w) {
+            let after = text[pos..]
+                .find(w)
+                .map_or(text.len(), |i| pos + i + w.len());
+            return next_word(text, after).is_some_and(|n| n.len() > 4 && n.ends_with("ing"));
+        }
         if is_action(w)
             || ROLE_AFTER.contains(&w) && matches!(w, "spokesman" | "spokeswoman" | "statement")
         {
             return true;
         }
-        if !AUXILIARIES.contains(&w) {
+        // Auxiliaries and adverbs ("China strongly opposed") stand between a name and its verb.
+        let adverb = w.len() > 4 && w.ends_with("ly");
+        if !(AUXILIARIES.contains(&w) || adverb) {
             return false;
         }
         pos = text[pos..]
@@ -97,7 +141,16 @@ pub fn previous_word(text: &str, start: usize) -> Option<&str> {
 
 /// Whether the mention is attributed speech ("…," said Porterfield; told by X).
 pub fn acts_before(text: &str, start: usize) -> bool {
-    previous_word(text, start).is_some_and(|w| matches!(w, "said" | "says" | "added" | "by"))
+    let agent = |w: &str| matches!(w, "said" | "says" | "added" | "by");
+    match previous_word(text, start) {
+        // "a ball staged annually by the Conservatives"
+        Some("the") => {
+            let head = text[..start].trim_end();
+            previous_word(text, head.len() - 3).is_some_and(agent)
+        }
+        Some(w) => agent(w),
+        None => false,
+    }
 }
 
 /// Whether a lower-case role comes right before the mention ("chairman Jim Mann").
@@ -125,6 +178,33 @@ pub fn is_modifier(text: &str, end: usize) -> bool {
 /// Whether the mention at `start..end` shows its name acting.
 pub fn acts(text: &str, start: usize, end: usize) -> bool {
     acts_after(text, end) || acts_before(text, start)
+}
+
+/// Whether a known country or body acts in the text rather than being a place or a
+/// passing mention ("wives from Pakistan, Egypt and Turkey"): a mention that acts, one
+/// followed by its institution or people ("US officials", "the Greek government"), or three
+/// mentions or more, most of them neither a place nor a modifier.
+pub fn known_acts(text: &str, a: &super::actors::Actor) -> bool {
+    let institution = |end: usize| {
+        next_word(text, end).is_some_and(|w| {
+            INSTITUTION_AFTER.contains(&w)
+                || GROUP_NOUNS.contains(&w)
+                || ROLE_AFTER.contains(&w)
+                || STATE_ORGANS.contains(&w)
+        })
+    };
+    if a.mentions
+        .iter()
+        .any(|m| acts(text, m.start, m.end) || institution(m.end))
+    {
+        return true;
+    }
+    let passing = a
+        .mentions
+        .iter()
+        .filter(|m| is_locative(text, m.start, false) || is_modifier(text, m.end))
+        .count();
+    a.mentions.len() >= 3 && passing * 2 < a.mentions.len()
 }
 
 /// Whether the mention follows a locative word ("in Chelmsford", "at Parkhead").

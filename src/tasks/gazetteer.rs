@@ -10,7 +10,7 @@ pub struct Known {
     pub aliases: &'static [&'static str],
 }
 
-const fn gov(name: &'static str, aliases: &'static [&'static str]) -> Known {
+pub(crate) const fn gov(name: &'static str, aliases: &'static [&'static str]) -> Known {
     Known {
         name,
         kind: ActorKind::Government,
@@ -30,6 +30,11 @@ const fn org(name: &'static str, aliases: &'static [&'static str]) -> Known {
         kind: ActorKind::Organization,
         aliases,
     }
+}
+
+/// Every entry: the main ones, then every other sovereign state (`countries`).
+pub fn known() -> impl Iterator<Item = &'static Known> {
+    KNOWN.iter().chain(super::countries::COUNTRIES)
 }
 
 /// The entries, checked in order (longer, more specific names first within an entry).

@@ -4,7 +4,10 @@
 //! the shape does (two or more plain capitalized words, or a title, make a person).
 
 use super::actors::ActorKind;
-use super::lexicon::{GOVERNMENT_WORDS, NON_ACTOR_WORDS, ORG_WORDS, ROLE_AFTER, TITLES};
+use super::lexicon::{
+    GOVERNMENT_WORDS, INSTITUTION_WORDS, NON_ACTOR_WORDS, ORG_WORDS, ROLE_AFTER, TITLES,
+    VENUE_COURTS,
+};
 
 /// What a chunk of capitalized words names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +21,12 @@ pub enum NameClass {
 
 /// The kind an organization-like name takes from its words.
 pub fn kind_from_words(words: &[&str]) -> ActorKind {
-    if words.iter().any(|w| GOVERNMENT_WORDS.contains(w)) {
+    // "Montgomery County Police Department" is a police force, "UK Foreign Office" a ministry.
+    let police = words.contains(&"Police");
+    let ministry = words
+        .windows(2)
+        .any(|p| p[1] == "Office" && matches!(p[0], "Foreign" | "Home" | "Cabinet" | "Scotland"));
+    if ministry || (!police && words.iter().any(|w| GOVERNMENT_WORDS.contains(w))) {
         ActorKind::Government
     } else if words.iter().any(|w| matches!(*w, "Bloc" | "Eurogroup")) {
         ActorKind::Bloc
@@ -31,7 +39,13 @@ pub fn kind_from_words(words: &[&str]) -> ActorKind {
 /// right after it ("Liverpool manager …" makes Liverpool an organization).
 pub fn classify(words: &[&str], titled: bool, next_word: Option<&str>) -> NameClass {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
-    if has(ORG_WORDS) {
+    let venue_court = words
+        .windows(2)
+        .any(|p| p[1] == "Court" && VENUE_COURTS.contains(&p[0]));
+    if venue_court {
+        return NameClass::NonActor;
+    }
+    if has(ORG_WORDS) || words.last().is_some_and(|w| INSTITUTION_WORDS.contains(w)) {
         return NameClass::Actor(kind_from_words(words));
     }
     if has(NON_ACTOR_WORDS) && !titled {

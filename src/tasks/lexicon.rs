@@ -24,7 +24,7 @@ pub const NOT_NAME_WORDS: &[&str] = &[
     "Judges", "Including", "Among", "Like", "Unlike", "Instead", "Once", "Until", "Unless", "Even",
     "Just", "Only", "Still", "Perhaps", "Indeed", "Asked", "Speaking", "Having", "Being",
     "Currently", "Already", "Together", "Hopefully", "Luckily", "Fortunately", "Sadly", "Overall",
-    "Elsewhere",
+    "Elsewhere", "State", "QC", "KC", "MEP", "OBE", "CBE", "MBE",
 ];
 
 /// Titles and offices that may precede a person's name and are not part of it ("Mr." and
@@ -41,8 +41,14 @@ pub const TITLES: &[&str] = &[
     "Archbishop", "Mayor", "Former", "former", "Vice", "Foreign", "Finance", "Defence", "Defense",
     "Home", "Health", "Interior", "Executive", "Managing", "Assistant", "Coach", "Manager",
     "Presiding", "Officer", "Shopkeeper", "Actress", "Actor", "Comedian", "Striker", "Defender",
-    "Midfielder", "Opener", "Centre-back", "Veteran",
+    "Midfielder", "Opener", "Centre-back", "Veteran", "Prosecutor", "Administrator", "Solicitor",
+    "Barrister", "Lawyer", "Coroner", "Spokesman", "Spokeswoman", "Producer", "Editor",
+    "Headteacher", "Campaigner", "Dame",
 ];
+
+/// Letters written after a person's name ("Tristram Hunt MP, who …, said"): not part of it.
+#[rustfmt::skip]
+pub const POST_NOMINALS: &[&str] = &["MP", "MPs", "MSP", "MEP", "QC", "KC", "OBE", "CBE", "MBE"];
 
 /// Organization words that name a kind of body, not one body, when they stand alone
 /// ("Police said", "Parliament"): such a one-word name is no actor.
@@ -86,13 +92,13 @@ pub const GOVERNMENT_WORDS: &[&str] = &[
 #[rustfmt::skip]
 pub const NON_ACTOR_WORDS: &[&str] = &[
     "Park", "Stadium", "Arena", "Ground", "Road", "Street", "Lane", "Avenue", "Hall", "Castle",
-    "Square", "Bridge", "Airport", "Station", "Hospital", "School", "Academy", "Primary", "Centre",
+    "Square", "Bridge", "Airport", "Station", "Primary", "Centre",
     "Island", "Isle", "River", "Valley", "Beach", "Coast", "Corner", "Abbey", "Cathedral",
     "Church", "Palace", "Cup", "Trophy", "Final", "Finals", "Open", "Championship",
     "Championships", "Games", "Olympics", "League", "Premiership", "Series", "Prix", "Election",
     "Elections", "Referendum", "War", "Festival", "Awards", "Day", "Week", "Conference", "Tour",
     "Marathon", "Ashes", "Act", "Bill", "Scheme", "Incentive", "Report", "Manifesto", "Plan",
-    "Programme", "Program", "Policy", "Action", "Strategy", "Initiative", "Fund", "Retail",
+    "Programme", "Program", "Policy", "Action", "Strategy", "Initiative", "Retail",
     "Estate", "Hills", "Mountains", "Sea", "Ocean", "Channel", "Shire", "Borough", "County",
     "Province", "Region", "District", "Lancashire", "Yorkshire", "Cheshire", "Wales", "Scotland",
     "England", "Ireland", "Census",
@@ -129,7 +135,10 @@ pub const ACTION_VERBS: &[&str] = &[
     "reveals", "alleging", "believed", "put", "puts", "set", "sets", "sent", "sends", "cut",
     "cuts", "named", "names", "appointed", "sacked", "fined", "charged", "banned", "suspended",
     "launched", "opened", "closed", "raised", "awarded", "offered", "offers", "asked", "asks",
-    "helped", "helps", "hosted", "hosts", "joined", "joins",
+    "helped", "helps", "hosted", "hosts", "joined", "joins", "led", "leads", "shot", "brought",
+    "built", "caught", "chose", "drew", "drove", "fled", "fought", "got", "kept", "knew", "left",
+    "let", "ran", "saw", "spoke", "stood", "swore", "taught", "thought", "threw", "upheld",
+    "withdrew", "began", "forbade", "overrode", "bid",
 ];
 
 /// Lower-case roles right before a name that show it is a person who acts in the story
@@ -141,7 +150,9 @@ pub const ROLE_BEFORE: &[&str] = &[
     "leader", "chief", "executive", "captain", "coach", "commissioner", "sheriff", "judge", "head",
     "founder", "owner", "editor", "professor", "chancellor", "ambassador", "governor", "senator",
     "mayor", "candidate", "colleague", "referee", "vice-president", "chairman-elect", "tycoon",
-    "analyst", "actress", "comedian",
+    "analyst", "actress", "comedian", "producer", "adviser", "advisor", "spokesperson", "teacher",
+    "headteacher", "detective", "administrator", "administrators", "prosecutor",
+    "campaigner", "economist", "expert",
 ];
 
 /// Words skipped between a name and its verb ("Dundee have vowed", "he has also said").
@@ -169,3 +180,26 @@ pub const LOCATIVES: &[&str] = &[
     "in", "at", "near", "from", "across", "outside", "inside", "around", "towards", "into", "In",
     "At", "Near", "From", "Across", "Outside",
 ];
+
+/// Lower-case words after a country's name that make the country act through its state
+/// ("French forces", "Chinese diplomats", "the Greek prime minister").
+#[rustfmt::skip]
+pub const STATE_ORGANS: &[&str] = &[
+    "forces", "troops", "military", "army", "navy", "diplomats", "diplomat", "embassy",
+    "authorities", "officials", "leaders", "ministers", "government", "president", "prime",
+    "minister", "foreign", "state", "regime", "junta", "delegation", "negotiators", "envoy",
+];
+
+/// Last words of institutions that are also buildings ("Park View School", "the Wedgwood
+/// Museum", "Chelmsford Prison", "The Art Fund"): an organization when it acts or speaks,
+/// otherwise a place.
+#[rustfmt::skip]
+pub const INSTITUTION_WORDS: &[&str] = &[
+    "School", "Academy", "Hospital", "Museum", "Prison", "Fund", "Gallery", "Library", "Zoo",
+    "Theatre", "Charity",
+];
+
+/// Trial courts named after their town ("Luton Crown Court"): where a case is heard, not a
+/// party to it.
+#[rustfmt::skip]
+pub const VENUE_COURTS: &[&str] = &["Crown", "Sheriff", "Magistrates", "Magistrates'", "Coroner's"];

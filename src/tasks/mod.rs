@@ -3,6 +3,7 @@
 pub mod actor_check;
 pub mod actors;
 mod agency;
+mod countries;
 pub mod encoder_stance;
 pub mod evidence;
 pub mod fit;
@@ -12,6 +13,7 @@ mod lexicon;
 mod named;
 mod names;
 pub mod nli_stance;
+mod orgs;
 mod proposals;
 pub mod score;
 pub mod stance;

@@ -5,16 +5,13 @@
 //! passing, a place or a venue is not an actor.
 
 use super::actors::{find_all, Actor, ActorKind, Mention};
-use super::agency::{
-    acting_groups, acts, after_the, is_locative, is_modifier, next_word, role_before,
-};
+use super::agency::{acts, after_the, is_locative, is_modifier, next_word, role_before};
 use super::gazetteer::NEWS_SOURCES;
 use super::kinds::{classify, kind_from_words, NameClass};
-use super::lexicon::{INSTITUTION_AFTER, ORG_WORDS, PARTY_WORDS};
+use super::lexicon::{INSTITUTION_AFTER, INSTITUTION_WORDS, ORG_WORDS, PARTY_WORDS, TITLES};
 use super::names::{chunks, person_words, same_person, Chunk};
-use regex::Regex;
+use super::orgs::{add_acting_groups, club_aliases, org_actors};
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 /// Every word the text writes in lower case: a capitalized word among them is an ordinary
 /// word at a sentence start ("Cars have been damaged"), not a name.
@@ -87,36 +84,53 @@ fn clean_chunk(text: &str, c: &Chunk, common: &HashSet<&str>) -> Vec<Chunk> {
 }
 
 /// A person as found: their name's words, and whether a title or role ever came before them.
-struct Person {
-    words: Vec<String>,
-    titled: bool,
-    mentions: Vec<Mention>,
+pub(super) struct Person {
+    pub(super) words: Vec<String>,
+    pub(super) titled: bool,
+    pub(super) mentions: Vec<Mention>,
 }
 
 /// The raw candidates of one article, before filtering.
 #[derive(Default)]
-struct Found {
-    people: Vec<Person>,
+pub(super) struct Found {
+    pub(super) people: Vec<Person>,
     /// (name, kind, mention)
-    orgs: Vec<(String, ActorKind, Mention)>,
+    pub(super) orgs: Vec<(String, ActorKind, Mention)>,
     /// Single plain words, kept only when they act.
-    plain: Vec<Mention>,
+    pub(super) plain: Vec<Mention>,
     /// First words of venue and place names ("Dens" of "Dens Park"): never an actor alone.
-    venues: HashSet<String>,
+    pub(super) venues: HashSet<String>,
 }
 
-fn overlaps(taken: &[Actor], s: usize, e: usize) -> bool {
+pub(super) fn overlaps(taken: &[Actor], s: usize, e: usize) -> bool {
     taken
         .iter()
         .flat_map(|a| &a.mentions)
         .any(|m| m.start <= s && e <= m.end)
 }
 
-fn mention(text: &str, s: usize, e: usize) -> Mention {
+pub(super) fn mention(text: &str, s: usize, e: usize) -> Mention {
     Mention {
         text: text[s..e].to_string(),
         start: s,
         end: e,
+    }
+}
+
+/// Where an organization's name starts when a title word came right before it: "General
+/// Teaching Council Scotland" keeps "General" (a person's title is not part of a body's name).
+fn title_start(text: &str, s: usize) -> usize {
+    let Some(head) = text[..s].strip_suffix(' ') else {
+        return s;
+    };
+    let word = head
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    if TITLES.contains(&word) && word.starts_with(char::is_uppercase) {
+        head.len() - word.len()
+    } else {
+        s
     }
 }
 
@@ -169,13 +183,18 @@ fn sort_chunk(text: &str, c: &Chunk, found: &mut Found, common: &HashSet<&str>) 
             });
         }
         NameClass::Actor(kind) => {
+            let s = if c.titled { title_start(text, s) } else { s };
             found
                 .orgs
                 .push((text[s..e].to_string(), kind, mention(text, s, e)))
         }
         NameClass::Unknown => {
             let w = words[0];
-            if !is_contraction(w) && !common.contains(w.to_lowercase().as_str()) {
+            let lower = w.to_lowercase();
+            // "Landlords who…" at a sentence start, when the text writes "landlord" elsewhere.
+            let singular = lower.strip_suffix('s').unwrap_or(&lower);
+            if !is_contraction(w) && !common.contains(lower.as_str()) && !common.contains(singular)
+            {
                 found.plain.push(mention(text, s, e))
             }
         }
@@ -197,6 +216,22 @@ fn merge_people(mut raw: Vec<Person>) -> Vec<Person> {
             })
             .map(|(i, _)| i)
             .collect();
+        // "Sir Peter" beside "Sir Peter Lampl": a titled first name is that person's.
+        let homes = if homes.is_empty() && p.titled && short.len() == 1 {
+            let firsts: Vec<usize> = out
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| q.words.len() > 1 && q.words[0] == short[0])
+                .map(|(i, _)| i)
+                .collect();
+            if firsts.len() == 1 {
+                firsts
+            } else {
+                homes
+            }
+        } else {
+            homes
+        };
         match homes.as_slice() {
             [] => out.push(p),
             // One person with that name: the same person.
@@ -269,150 +304,6 @@ fn is_acting(text: &str, a: &Actor, titled: bool) -> bool {
     titled || a.mentions.len() >= 3 || a.mentions.iter().any(|m| acts(text, m.start, m.end))
 }
 
-fn club_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"\b[Tt]he (?:[A-Z][\p{L}’'-]+ ){1,2}(?:club|side|outfit)\b")
-            .expect("valid regex")
-    })
-}
-
-/// "the Tannadice club", "the Rugby Park club": an alias of the organization named last
-/// before it, or an organization of its own when none is.
-fn club_aliases(text: &str, excluded: &[(usize, usize)], actors: &mut Vec<Actor>) {
-    for m in club_re().find_iter(text) {
-        let ms = vec![mention(text, m.start(), m.end())];
-        if excluded
-            .iter()
-            .any(|&(s, e)| m.start() >= s && m.end() <= e)
-        {
-            continue;
-        }
-        let before = actors
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.kind == ActorKind::Organization)
-            .filter_map(|(i, a)| {
-                a.mentions
-                    .iter()
-                    .filter(|x| x.end <= m.start())
-                    .map(|x| x.end)
-                    .max()
-                    .map(|end| (i, end))
-            })
-            .max_by_key(|&(_, end)| end);
-        match before {
-            Some((i, _)) => actors[i].add_mentions(ms),
-            None => {
-                let mut a = Actor::new(m.as_str(), ActorKind::Organization);
-                a.add_mentions(ms);
-                actors.push(a);
-            }
-        }
-    }
-}
-
-/// An organization's name without its legal form: "Dundee FC" and "Dundee Football Club"
-/// are one club, "ParkingEye Ltd" is ParkingEye.
-fn org_key(name: &str) -> String {
-    let mut n = name.to_string();
-    for suffix in [
-        " Football Club",
-        " FC",
-        " AFC",
-        " Ltd",
-        " Plc",
-        " PLC",
-        " Inc",
-    ] {
-        if let Some(x) = n.strip_suffix(suffix) {
-            n = x.to_string();
-        }
-    }
-    n.strip_prefix("FC ").unwrap_or(&n).to_string()
-}
-
-/// Organizations by name; a plain word that is part of a longer organization's name is
-/// that organization ("Cuadrilla" and "Cuadrilla Resources").
-fn org_actors(
-    text: &str,
-    excluded: &[(usize, usize)],
-    found: &Found,
-    people: &[Actor],
-) -> Vec<Actor> {
-    let mut out: Vec<Actor> = Vec::new();
-    let mut orgs: Vec<&(String, ActorKind, Mention)> = found.orgs.iter().collect();
-    orgs.sort_by_key(|o| std::cmp::Reverse(o.0.split_whitespace().count()));
-    for (name, kind, m) in orgs {
-        if let Some(a) = out.iter_mut().find(|a| org_key(&a.name) == org_key(name)) {
-            a.add_mentions(vec![m.clone()]);
-            continue;
-        }
-        let mut a = Actor::new(name, *kind);
-        a.add_mentions(find_all(text, name, excluded));
-        a.add_mentions(vec![m.clone()]);
-        out.push(a);
-    }
-    let person_word = |w: &str| {
-        people
-            .iter()
-            .any(|p| p.name.split_whitespace().any(|x| x == w))
-    };
-    // "Essex" of "Joey Essex", "Dens" of "Dens Park": a one-word organization that is part of
-    // a person's or a venue's name is neither.
-    let orgs_in = std::mem::take(&mut out);
-    for a in orgs_in {
-        let one = !a.name.contains(' ');
-        if !(one && (person_word(&a.name) || found.venues.contains(&a.name))) {
-            out.push(a);
-        }
-    }
-    // "a Labour government" is Labour.
-    let mut i = 0;
-    while i < out.len() {
-        let base = out[i]
-            .name
-            .rsplit_once(' ')
-            .filter(|(_, n)| INSTITUTION_AFTER.contains(n) && *n != "council")
-            .map(|(b, _)| b.to_string());
-        match base.and_then(|b| out.iter().position(|a| org_key(&a.name) == b)) {
-            Some(j) if j != i => {
-                let ms = std::mem::take(&mut out[i].mentions);
-                out[j].add_mentions(ms);
-                out.remove(i);
-            }
-            _ => i += 1,
-        }
-    }
-    for m in &found.plain {
-        if person_word(&m.text) || found.venues.contains(&m.text) {
-            continue;
-        }
-        let exact = out.iter().position(|a| org_key(&a.name) == m.text);
-        let within: Vec<usize> = out
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.name.split_whitespace().any(|w| w == m.text))
-            .map(|(i, _)| i)
-            .collect();
-        let home = exact.or(match within.as_slice() {
-            [i] => Some(*i),
-            _ => None,
-        });
-        match home {
-            Some(i) => out[i].add_mentions(vec![m.clone()]),
-            None => {
-                let mut a = Actor::new(&m.text, ActorKind::Organization);
-                a.add_mentions(find_all(text, &m.text, excluded));
-                a.add_mentions(vec![m.clone()]);
-                a.plain = true;
-                out.push(a);
-            }
-        }
-    }
-    out
-}
-
 /// The named actors of `text` that `taken` (gazetteer, acronyms) does not already cover.
 pub fn named_actors(text: &str, excluded: &[(usize, usize)], taken: &[Actor]) -> Vec<Actor> {
     let mut found = Found::default();
@@ -440,30 +331,18 @@ pub fn named_actors(text: &str, excluded: &[(usize, usize)], taken: &[Actor]) ->
     let orgs = org_actors(text, excluded, &found, &out);
     out.extend(orgs.into_iter().filter(|a| {
         // Named organizations stay unless only ever a place; plain words must act.
-        if a.plain {
+        let institution = a
+            .name
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| INSTITUTION_WORDS.contains(&w));
+        if a.plain || institution {
             is_acting(text, a, false) && a.mentions.iter().any(|m| acts(text, m.start, m.end))
         } else {
             !a.mentions.iter().all(|m| is_locative(text, m.start, false))
         }
     }));
-    for (name, s, e) in acting_groups(text) {
-        let key = name.to_lowercase();
-        let kind = if key.ends_with("council") || key.ends_with("ministers") {
-            ActorKind::Government
-        } else {
-            ActorKind::Organization
-        };
-        let ms = vec![mention(text, s, e)];
-        match out.iter_mut().find(|a| a.name.to_lowercase() == key) {
-            Some(a) => a.add_mentions(ms),
-            None if !overlaps(taken, s, e) => {
-                let mut a = Actor::new(&key, kind);
-                a.add_mentions(ms);
-                out.push(a);
-            }
-            None => {}
-        }
-    }
+    add_acting_groups(text, taken, &mut out);
     club_aliases(text, excluded, &mut out);
     out
 }

@@ -56,15 +56,35 @@ fn word_re() -> &'static Regex {
 pub fn words(text: &str) -> Vec<Word> {
     word_re()
         .find_iter(text)
-        .map(|m| {
+        .flat_map(|m| split_glued(m.start(), m.as_str()))
+        .map(|(start, t)| {
             // A trailing apostrophe is punctuation ("Tories' campaign").
-            let t = m.as_str().trim_end_matches(['\'', '’', '-']);
+            let t = t.trim_end_matches(['\'', '’', '-']);
             Word {
-                start: m.start(),
-                end: m.start() + t.len(),
+                start,
+                end: start + t.len(),
             }
         })
         .collect()
+}
+
+/// Splits words a lost line break glued at a closing quote ("assemblies'Birmingham" is
+/// "assemblies'" and "Birmingham"; "O'Donnell" stays one word): a quote between a lower-case
+/// and an upper-case letter.
+fn split_glued(start: usize, word: &str) -> Vec<(usize, &str)> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let cut = chars.windows(3).find_map(|w| {
+        let glued = w[0].1.is_lowercase() && matches!(w[1].1, '\'' | '’') && w[2].1.is_uppercase();
+        glued.then_some(w[2].0)
+    });
+    match cut {
+        Some(i) => {
+            let mut out = vec![(start, &word[..i])];
+            out.extend(split_glued(start + i, &word[i..]));
+            out
+        }
+        None => vec![(start, word)],
+    }
 }
 
 fn is_capitalized(w: &str) -> bool {

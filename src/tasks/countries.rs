@@ -1,0 +1,598 @@
+//! Every sovereign state the main gazetteer does not list, with the strings news text uses for
+//! its government: name, demonyms, capital (as a metonym: "Athens said"). Strings that are
+//! also common surnames, US states or English words are left out (Georgia, Jordan, Holland,
+//! Lima), and so are names two states share (Guinea, Congo). A country named only in passing
+//! is dropped later (`agency::known_acts`), so a long list costs no precision.
+
+use super::gazetteer::{gov, Known};
+
+/// The states, alphabetically.
+pub const COUNTRIES: &[Known] = &[
+    gov("Albania", &["Albania", "Albanian", "Tirana"]),
+    gov("Andorra", &["Andorra la Vella", "Andorra", "Andorran"]),
+    gov("Angola", &["Angola", "Angolan", "Angolans", "Luanda"]),
+    gov(
+        "Antigua and Barbuda",
+        &["Antigua and Barbuda", "Antigua", "Antiguan"],
+    ),
+    gov(
+        "Argentina",
+        &[
+            "Argentina",
+            "Argentine",
+            "Argentinian",
+            "Argentines",
+            "Argentinians",
+            "Buenos Aires",
+        ],
+    ),
+    gov("Armenia", &["Armenia", "Armenian", "Armenians", "Yerevan"]),
+    gov("Austria", &["Austria", "Austrian", "Austrians", "Vienna"]),
+    gov(
+        "Azerbaijan",
+        &["Azerbaijan", "Azerbaijani", "Azerbaijanis", "Azeri", "Baku"],
+    ),
+    gov("Bahamas", &["Bahamas", "Bahamian", "Bahamians"]),
+    gov("Bahrain", &["Bahrain", "Bahraini", "Bahrainis", "Manama"]),
+    gov(
+        "Bangladesh",
+        &["Bangladesh", "Bangladeshi", "Bangladeshis", "Dhaka"],
+    ),
+    gov(
+        "Barbados",
+        &["Barbados", "Barbadian", "Barbadians", "Bajan", "Bridgetown"],
+    ),
+    gov(
+        "Belarus",
+        &["Belarus", "Belarusian", "Belarusians", "Minsk"],
+    ),
+    gov("Belgium", &["Belgium", "Belgian", "Belgians"]),
+    gov("Belize", &["Belize", "Belizean", "Belizeans", "Belmopan"]),
+    gov("Benin", &["Benin", "Beninese", "Porto-Novo", "Cotonou"]),
+    gov("Bhutan", &["Bhutan", "Bhutanese", "Thimphu"]),
+    gov("Bolivia", &["Bolivia", "Bolivian", "Bolivians", "La Paz"]),
+    gov(
+        "Bosnia and Herzegovina",
+        &[
+            "Bosnia and Herzegovina",
+            "Bosnia-Herzegovina",
+            "Bosnia",
+            "Bosnian",
+            "Bosnians",
+            "Sarajevo",
+        ],
+    ),
+    gov(
+        "Botswana",
+        &["Botswana", "Batswana", "Motswana", "Gaborone"],
+    ),
+    gov(
+        "Brunei",
+        &[
+            "Brunei Darussalam",
+            "Brunei",
+            "Bruneian",
+            "Bruneians",
+            "Bandar Seri Begawan",
+        ],
+    ),
+    gov("Bulgaria", &["Bulgaria", "Bulgarian", "Bulgarians"]),
+    gov(
+        "Burundi",
+        &["Burundi", "Burundian", "Burundians", "Gitega", "Bujumbura"],
+    ),
+    gov(
+        "Cambodia",
+        &["Cambodia", "Cambodian", "Cambodians", "Phnom Penh"],
+    ),
+    gov(
+        "Cameroon",
+        &[
+            "Cameroon",
+            "Cameroonian",
+            "Cameroonians",
+            "Yaoundé",
+            "Yaounde",
+        ],
+    ),
+    gov(
+        "Cape Verde",
+        &[
+            "Cape Verde",
+            "Cabo Verde",
+            "Cape Verdean",
+            "Cape Verdeans",
+            "Praia",
+        ],
+    ),
+    gov(
+        "Central African Republic",
+        &["Central African Republic", "Bangui"],
+    ),
+    gov("Chile", &["Chile", "Chilean", "Chileans"]),
+    gov(
+        "Colombia",
+        &["Colombia", "Colombian", "Colombians", "Bogotá", "Bogota"],
+    ),
+    gov("Comoros", &["Comoros", "Comorian", "Comorians"]),
+    gov("Costa Rica", &["Costa Rica", "Costa Rican", "Costa Ricans"]),
+    gov("Croatia", &["Croatia", "Croatian", "Croatians", "Zagreb"]),
+    gov("Cyprus", &["Cyprus", "Cypriot", "Cypriots", "Nicosia"]),
+    gov(
+        "Czech Republic",
+        &["Czech Republic", "Czechia", "Czech", "Czechs", "Prague"],
+    ),
+    gov(
+        "Democratic Republic of Congo",
+        &[
+            "Democratic Republic of the Congo",
+            "Democratic Republic of Congo",
+            "DR Congo",
+            "DRC",
+            "Congo-Kinshasa",
+            "Kinshasa",
+        ],
+    ),
+    gov("Denmark", &["Denmark", "Danish", "Danes", "Copenhagen"]),
+    gov("Djibouti", &["Djibouti", "Djiboutian", "Djiboutians"]),
+    gov("Dominica", &["Dominica", "Roseau"]),
+    gov(
+        "Dominican Republic",
+        &["Dominican Republic", "Santo Domingo"],
+    ),
+    gov(
+        "East Timor",
+        &[
+            "Timor-Leste",
+            "East Timor",
+            "East Timorese",
+            "Timorese",
+            "Dili",
+        ],
+    ),
+    gov(
+        "Ecuador",
+        &[
+            "Ecuador",
+            "Ecuadorian",
+            "Ecuadorean",
+            "Ecuadorians",
+            "Quito",
+        ],
+    ),
+    gov(
+        "El Salvador",
+        &[
+            "El Salvador",
+            "Salvadoran",
+            "Salvadorean",
+            "Salvadorans",
+            "San Salvador",
+        ],
+    ),
+    gov(
+        "Equatorial Guinea",
+        &[
+            "Equatorial Guinea",
+            "Equatorial Guinean",
+            "Equatoguinean",
+            "Malabo",
+        ],
+    ),
+    gov("Eritrea", &["Eritrea", "Eritrean", "Eritreans", "Asmara"]),
+    gov("Estonia", &["Estonia", "Estonian", "Estonians", "Tallinn"]),
+    gov("Eswatini", &["Eswatini", "Swaziland", "Swazi", "Mbabane"]),
+    gov("Fiji", &["Fiji", "Fijian", "Fijians", "Suva"]),
+    gov("Finland", &["Finland", "Finnish", "Finns", "Helsinki"]),
+    gov("Gabon", &["Gabon", "Gabonese", "Libreville"]),
+    gov("Gambia", &["Gambia", "Gambian", "Gambians", "Banjul"]),
+    gov("Georgia", &["Tbilisi"]),
+    gov("Ghana", &["Ghana", "Ghanaian", "Ghanaians", "Accra"]),
+    gov("Greece", &["Greece", "Greek", "Greeks", "Athens"]),
+    gov("Grenada", &["Grenada", "Grenadian", "Grenadians"]),
+    gov(
+        "Guatemala",
+        &["Guatemala City", "Guatemala", "Guatemalan", "Guatemalans"],
+    ),
+    gov(
+        "Guinea",
+        &["Guinea-Conakry", "Guinean", "Guineans", "Conakry"],
+    ),
+    gov(
+        "Guinea-Bissau",
+        &["Guinea-Bissau", "Bissau-Guinean", "Bissau"],
+    ),
+    gov("Guyana", &["Guyana", "Guyanese"]),
+    gov("Haiti", &["Haiti", "Haitian", "Haitians", "Port-au-Prince"]),
+    gov(
+        "Honduras",
+        &["Honduras", "Honduran", "Hondurans", "Tegucigalpa"],
+    ),
+    gov(
+        "Hungary",
+        &["Hungary", "Hungarian", "Hungarians", "Budapest"],
+    ),
+    gov(
+        "Iceland",
+        &["Icelandic", "Icelanders", "Reykjavík", "Reykjavik"],
+    ),
+    gov(
+        "Indonesia",
+        &["Indonesia", "Indonesian", "Indonesians", "Jakarta"],
+    ),
+    gov(
+        "Ireland",
+        &["Republic of Ireland", "Irish Republic", "Dublin"],
+    ),
+    gov(
+        "Ivory Coast",
+        &[
+            "Ivory Coast",
+            "Côte d'Ivoire",
+            "Cote d'Ivoire",
+            "Ivorian",
+            "Ivorians",
+            "Yamoussoukro",
+            "Abidjan",
+        ],
+    ),
+    gov("Jamaica", &["Jamaica", "Jamaican", "Jamaicans"]),
+    gov("Jordan", &["Jordanian", "Jordanians", "Amman"]),
+    gov(
+        "Kazakhstan",
+        &[
+            "Kazakhstan",
+            "Kazakhstani",
+            "Kazakh",
+            "Astana",
+            "Nur-Sultan",
+        ],
+    ),
+    gov("Kiribati", &["Kiribati", "I-Kiribati", "Tarawa"]),
+    gov(
+        "Kosovo",
+        &[
+            "Kosovo",
+            "Kosovar",
+            "Kosovars",
+            "Kosovan",
+            "Pristina",
+            "Prishtina",
+        ],
+    ),
+    gov("Kuwait", &["Kuwait City", "Kuwait", "Kuwaiti", "Kuwaitis"]),
+    gov(
+        "Kyrgyzstan",
+        &["Kyrgyzstan", "Kyrgyzstani", "Kyrgyz", "Bishkek"],
+    ),
+    gov("Laos", &["Laos", "Laotian", "Vientiane"]),
+    gov("Latvia", &["Latvia", "Latvian", "Latvians", "Riga"]),
+    gov("Lebanon", &["Lebanon", "Lebanese", "Beirut"]),
+    gov("Lesotho", &["Lesotho", "Basotho", "Mosotho", "Maseru"]),
+    gov("Liberia", &["Liberia", "Liberian", "Liberians", "Monrovia"]),
+    gov(
+        "Liechtenstein",
+        &["Liechtenstein", "Liechtensteiner", "Vaduz"],
+    ),
+    gov(
+        "Lithuania",
+        &["Lithuania", "Lithuanian", "Lithuanians", "Vilnius"],
+    ),
+    gov(
+        "Luxembourg",
+        &[
+            "Luxembourg",
+            "Luxembourger",
+            "Luxembourgers",
+            "Luxembourgish",
+        ],
+    ),
+    gov("Madagascar", &["Madagascar", "Malagasy", "Antananarivo"]),
+    gov("Malawi", &["Malawi", "Malawian", "Malawians", "Lilongwe"]),
+    gov(
+        "Malaysia",
+        &[
+            "Malaysia",
+            "Malaysian",
+            "Malaysians",
+            "Kuala Lumpur",
+            "Putrajaya",
+        ],
+    ),
+    gov("Maldives", &["Maldives", "Maldivian", "Maldivians", "Malé"]),
+    gov("Malta", &["Malta", "Maltese", "Valletta"]),
+    gov(
+        "Marshall Islands",
+        &["Marshall Islands", "Marshallese", "Majuro"],
+    ),
+    gov(
+        "Mauritania",
+        &["Mauritania", "Mauritanian", "Mauritanians", "Nouakchott"],
+    ),
+    gov(
+        "Mauritius",
+        &["Mauritius", "Mauritian", "Mauritians", "Port Louis"],
+    ),
+    gov(
+        "Micronesia",
+        &["Federated States of Micronesia", "Micronesia", "Palikir"],
+    ),
+    gov(
+        "Moldova",
+        &[
+            "Moldova",
+            "Moldovan",
+            "Moldovans",
+            "Chișinău",
+            "Chişinău",
+            "Chisinau",
+        ],
+    ),
+    gov("Monaco", &["Monaco", "Monégasque", "Monegasque"]),
+    gov(
+        "Mongolia",
+        &[
+            "Mongolia",
+            "Mongolian",
+            "Mongolians",
+            "Ulaanbaatar",
+            "Ulan Bator",
+        ],
+    ),
+    gov(
+        "Montenegro",
+        &["Montenegro", "Montenegrin", "Montenegrins", "Podgorica"],
+    ),
+    gov(
+        "Mozambique",
+        &["Mozambique", "Mozambican", "Mozambicans", "Maputo"],
+    ),
+    gov(
+        "Myanmar",
+        &[
+            "Myanmar",
+            "Burma",
+            "Burmese",
+            "Naypyidaw",
+            "Naypyitaw",
+            "Nay Pyi Taw",
+        ],
+    ),
+    gov("Namibia", &["Namibia", "Namibian", "Namibians", "Windhoek"]),
+    gov("Nauru", &["Nauru", "Nauruan", "Yaren"]),
+    gov("Nepal", &["Nepal", "Nepali", "Nepalese", "Kathmandu"]),
+    gov(
+        "Netherlands",
+        &["Netherlands", "Dutch", "Amsterdam", "The Hague"],
+    ),
+    gov(
+        "New Zealand",
+        &["New Zealand", "New Zealander", "New Zealanders"],
+    ),
+    gov(
+        "Nicaragua",
+        &["Nicaragua", "Nicaraguan", "Nicaraguans", "Managua"],
+    ),
+    gov(
+        "North Macedonia",
+        &[
+            "Republic of North Macedonia",
+            "North Macedonia",
+            "North Macedonian",
+            "Skopje",
+        ],
+    ),
+    gov("Norway", &["Norway", "Norwegian", "Norwegians", "Oslo"]),
+    gov("Oman", &["Oman", "Omani", "Omanis", "Muscat"]),
+    gov("Palau", &["Palau", "Palauan", "Ngerulmud"]),
+    gov(
+        "Palestine",
+        &[
+            "State of Palestine",
+            "Palestinian Authority",
+            "Palestine",
+            "Palestinian",
+            "Palestinians",
+            "Ramallah",
+        ],
+    ),
+    gov("Panama", &["Panama", "Panamanian", "Panamanians"]),
+    gov(
+        "Papua New Guinea",
+        &[
+            "Papua New Guinea",
+            "Papua New Guinean",
+            "Papua New Guineans",
+            "Port Moresby",
+        ],
+    ),
+    gov(
+        "Paraguay",
+        &[
+            "Paraguay",
+            "Paraguayan",
+            "Paraguayans",
+            "Asunción",
+            "Asuncion",
+        ],
+    ),
+    gov("Peru", &["Peru", "Peruvian", "Peruvians"]),
+    gov(
+        "Philippines",
+        &[
+            "Philippines",
+            "Philippine",
+            "Filipino",
+            "Filipinos",
+            "Manila",
+        ],
+    ),
+    gov("Portugal", &["Portugal", "Portuguese", "Lisbon"]),
+    gov("Qatar", &["Qatar", "Qatari", "Qataris", "Doha"]),
+    gov(
+        "Republic of Congo",
+        &[
+            "Republic of the Congo",
+            "Republic of Congo",
+            "Congo-Brazzaville",
+            "Brazzaville",
+        ],
+    ),
+    gov(
+        "Romania",
+        &["Romania", "Romanian", "Romanians", "Bucharest"],
+    ),
+    gov("Rwanda", &["Rwanda", "Rwandan", "Rwandans", "Kigali"]),
+    gov(
+        "Saint Kitts and Nevis",
+        &[
+            "Saint Kitts and Nevis",
+            "St Kitts and Nevis",
+            "St. Kitts and Nevis",
+            "St Kitts",
+            "St. Kitts",
+            "Kittitian",
+            "Basseterre",
+        ],
+    ),
+    gov(
+        "Saint Lucia",
+        &[
+            "Saint Lucia",
+            "St Lucia",
+            "St. Lucia",
+            "Saint Lucian",
+            "St Lucian",
+            "Castries",
+        ],
+    ),
+    gov(
+        "Saint Vincent and the Grenadines",
+        &[
+            "Saint Vincent and the Grenadines",
+            "St Vincent and the Grenadines",
+            "St. Vincent and the Grenadines",
+            "Kingstown",
+        ],
+    ),
+    gov("Samoa", &["Samoa", "Samoan", "Samoans", "Apia"]),
+    gov("San Marino", &["San Marino", "Sammarinese"]),
+    gov(
+        "São Tomé and Príncipe",
+        &[
+            "São Tomé and Príncipe",
+            "Sao Tome and Principe",
+            "São Tomé",
+            "Sao Tome",
+            "Santomean",
+        ],
+    ),
+    gov("Serbia", &["Serbia", "Serbian", "Serbians", "Belgrade"]),
+    gov("Seychelles", &["Seychelles", "Seychellois"]),
+    gov(
+        "Sierra Leone",
+        &[
+            "Sierra Leone",
+            "Sierra Leonean",
+            "Sierra Leoneans",
+            "Freetown",
+        ],
+    ),
+    gov("Singapore", &["Singapore", "Singaporean", "Singaporeans"]),
+    gov(
+        "Slovakia",
+        &["Slovakia", "Slovak", "Slovaks", "Slovakian", "Bratislava"],
+    ),
+    gov(
+        "Slovenia",
+        &[
+            "Slovenia",
+            "Slovenian",
+            "Slovene",
+            "Slovenians",
+            "Slovenes",
+            "Ljubljana",
+        ],
+    ),
+    gov(
+        "Solomon Islands",
+        &[
+            "Solomon Islands",
+            "Solomon Islander",
+            "Solomon Islanders",
+            "Honiara",
+        ],
+    ),
+    gov("Somalia", &["Somalia", "Somali", "Somalis", "Mogadishu"]),
+    gov("South Sudan", &["South Sudan", "South Sudanese", "Juba"]),
+    gov("Sri Lanka", &["Sri Lanka", "Sri Lankan", "Sri Lankans"]),
+    gov(
+        "Suriname",
+        &["Suriname", "Surinam", "Surinamese", "Paramaribo"],
+    ),
+    gov("Sweden", &["Sweden", "Swedish", "Swedes", "Stockholm"]),
+    gov("Switzerland", &["Switzerland", "Swiss", "Bern", "Berne"]),
+    gov(
+        "Tajikistan",
+        &["Tajikistan", "Tajikistani", "Tajik", "Dushanbe"],
+    ),
+    gov(
+        "Tanzania",
+        &[
+            "Tanzania",
+            "Tanzanian",
+            "Tanzanians",
+            "Dodoma",
+            "Dar es Salaam",
+        ],
+    ),
+    gov("Thailand", &["Thailand", "Thai", "Thais", "Bangkok"]),
+    gov("Togo", &["Togo", "Togolese", "Lomé", "Lome"]),
+    gov("Tonga", &["Tonga", "Tongan", "Tongans", "Nuku'alofa"]),
+    gov(
+        "Trinidad and Tobago",
+        &[
+            "Trinidad and Tobago",
+            "Trinidad",
+            "Trinidadian",
+            "Trinidadians",
+            "Port of Spain",
+            "Port-of-Spain",
+        ],
+    ),
+    gov("Tunisia", &["Tunisia", "Tunisian", "Tunisians", "Tunis"]),
+    gov(
+        "Turkmenistan",
+        &["Turkmenistan", "Turkmenistani", "Ashgabat"],
+    ),
+    gov("Tuvalu", &["Tuvalu", "Tuvaluan", "Funafuti"]),
+    gov("Uganda", &["Uganda", "Ugandan", "Ugandans", "Kampala"]),
+    gov(
+        "United Arab Emirates",
+        &[
+            "United Arab Emirates",
+            "U.A.E.",
+            "UAE",
+            "Emirati",
+            "Emiratis",
+            "Abu Dhabi",
+        ],
+    ),
+    gov(
+        "Uruguay",
+        &["Uruguay", "Uruguayan", "Uruguayans", "Montevideo"],
+    ),
+    gov(
+        "Uzbekistan",
+        &["Uzbekistan", "Uzbekistani", "Uzbek", "Tashkent"],
+    ),
+    gov("Vanuatu", &["Vanuatu", "Ni-Vanuatu", "Port Vila"]),
+    gov("Vatican", &["Vatican City", "Holy See", "Vatican"]),
+    gov("Vietnam", &["Vietnam", "Viet Nam", "Vietnamese", "Hanoi"]),
+    gov("Yemen", &["Yemen", "Yemeni", "Yemenis", "Sanaa", "Sana'a"]),
+    gov("Zambia", &["Zambia", "Zambian", "Zambians", "Lusaka"]),
+    gov(
+        "Zimbabwe",
+        &["Zimbabwe", "Zimbabwean", "Zimbabweans", "Harare"],
+    ),
+];

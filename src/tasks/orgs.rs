@@ -1,0 +1,256 @@
+//! Organizations among the named actors: one actor per body however the text writes it
+//! (legal forms, shortened words, acronyms without brackets, "the Tannadice club", "the
+//! council"), and the groups named by a plain noun that act.
+
+use super::actors::{find_all, Actor, ActorKind, Mention};
+use super::agency::acting_groups;
+use super::lexicon::INSTITUTION_AFTER;
+use super::named::{mention, overlaps, Found};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn club_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\b[Tt]he (?:[A-Z][\p{L}’'-]+ ){1,2}(?:club|side|outfit)\b")
+            .expect("valid regex")
+    })
+}
+
+/// "the Tannadice club", "the Rugby Park club": an alias of the organization named last
+/// before it, or an organization of its own when none is.
+pub(super) fn club_aliases(text: &str, excluded: &[(usize, usize)], actors: &mut Vec<Actor>) {
+    for m in club_re().find_iter(text) {
+        let ms = vec![mention(text, m.start(), m.end())];
+        if excluded
+            .iter()
+            .any(|&(s, e)| m.start() >= s && m.end() <= e)
+        {
+            continue;
+        }
+        let before = actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == ActorKind::Organization)
+            .filter_map(|(i, a)| {
+                a.mentions
+                    .iter()
+                    .filter(|x| x.end <= m.start())
+                    .map(|x| x.end)
+                    .max()
+                    .map(|end| (i, end))
+            })
+            .max_by_key(|&(_, end)| end);
+        match before {
+            Some((i, _)) => actors[i].add_mentions(ms),
+            None => {
+                let mut a = Actor::new(m.as_str(), ActorKind::Organization);
+                a.add_mentions(ms);
+                actors.push(a);
+            }
+        }
+    }
+}
+
+/// An organization's name without its legal form: "Dundee FC" and "Dundee Football Club"
+/// are one club, "ParkingEye Ltd" is ParkingEye.
+fn org_key(name: &str) -> String {
+    let mut n = name.to_string();
+    for suffix in [
+        " Football Club",
+        " FC",
+        " AFC",
+        " Ltd",
+        " Plc",
+        " PLC",
+        " Inc",
+    ] {
+        if let Some(x) = n.strip_suffix(suffix) {
+            n = x.to_string();
+        }
+    }
+    n.strip_prefix("FC ").unwrap_or(&n).to_string()
+}
+
+/// Whether `short` is another way of writing the organization `long`: the same words with
+/// one shortened ("Met Police", "Metropolitan Police"), the name without a final "Department"
+/// or "Service" in any case ("Montgomery County police"), or an acronym of its capitalized
+/// words written without brackets ("ECB", "England and Wales Cricket Board").
+fn org_variant(short: &str, long: &str) -> bool {
+    let s: Vec<String> = short.split(' ').map(str::to_lowercase).collect();
+    let l: Vec<String> = long.split(' ').map(str::to_lowercase).collect();
+    if s == l || s.is_empty() {
+        return false;
+    }
+    let shortened = s.len() == l.len()
+        && s.len() > 1
+        && s.iter().zip(&l).all(|(a, b)| b.starts_with(a.as_str()))
+        && s.iter().zip(&l).any(|(a, b)| a == b)
+        && s.iter().zip(&l).all(|(a, b)| a == b || a.len() >= 3);
+    let truncated = l.len() == s.len() + 1
+        && l.starts_with(&s)
+        && matches!(l[s.len()].as_str(), "department" | "service" | "force");
+    let initials: String = long
+        .split(' ')
+        .filter(|w| w.starts_with(char::is_uppercase))
+        .filter_map(|w| w.chars().next())
+        .collect();
+    // The letters in order, the first and last initials included ("ECB" of "England and
+    // Wales Cricket Board").
+    let mut rest = initials.chars();
+    let acronym = s.len() == 1
+        && short.len() >= 3
+        && short.chars().all(|c| c.is_ascii_uppercase())
+        && initials.starts_with(&short[..1])
+        && initials.ends_with(&short[short.len() - 1..])
+        && short.chars().all(|c| rest.any(|i| i == c));
+    shortened || truncated || acronym
+}
+
+/// Folds organizations written two ways into the longer name (`org_variant`).
+fn merge_org_variants(orgs: &mut Vec<Actor>) {
+    let mut i = 0;
+    while i < orgs.len() {
+        let home = (0..orgs.len()).find(|&j| j != i && org_variant(&orgs[i].name, &orgs[j].name));
+        match home {
+            Some(j) => {
+                let ms = std::mem::take(&mut orgs[i].mentions);
+                orgs[j].add_mentions(ms);
+                orgs.remove(i);
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Organizations by name; a plain word that is part of a longer organization's name is
+/// that organization ("Cuadrilla" and "Cuadrilla Resources").
+pub(super) fn org_actors(
+    text: &str,
+    excluded: &[(usize, usize)],
+    found: &Found,
+    people: &[Actor],
+) -> Vec<Actor> {
+    let mut out: Vec<Actor> = Vec::new();
+    let mut orgs: Vec<&(String, ActorKind, Mention)> = found.orgs.iter().collect();
+    orgs.sort_by_key(|o| std::cmp::Reverse(o.0.split_whitespace().count()));
+    for (name, kind, m) in orgs {
+        if let Some(a) = out.iter_mut().find(|a| org_key(&a.name) == org_key(name)) {
+            a.add_mentions(vec![m.clone()]);
+            continue;
+        }
+        let mut a = Actor::new(name, *kind);
+        a.add_mentions(find_all(text, name, excluded));
+        a.add_mentions(vec![m.clone()]);
+        out.push(a);
+    }
+    let person_word = |w: &str| {
+        people
+            .iter()
+            .any(|p| p.name.split_whitespace().any(|x| x == w))
+    };
+    // "Essex" of "Joey Essex", "Dens" of "Dens Park": a one-word organization that is part of
+    // a person's or a venue's name is neither.
+    let orgs_in = std::mem::take(&mut out);
+    for a in orgs_in {
+        let one = !a.name.contains(' ');
+        if !(one && (person_word(&a.name) || found.venues.contains(&a.name))) {
+            out.push(a);
+        }
+    }
+    // "a Labour government" is Labour.
+    let mut i = 0;
+    while i < out.len() {
+        let base = out[i]
+            .name
+            .rsplit_once(' ')
+            .filter(|(_, n)| INSTITUTION_AFTER.contains(n) && *n != "council")
+            .map(|(b, _)| b.to_string());
+        match base.and_then(|b| out.iter().position(|a| org_key(&a.name) == b)) {
+            Some(j) if j != i => {
+                let ms = std::mem::take(&mut out[i].mentions);
+                out[j].add_mentions(ms);
+                out.remove(i);
+            }
+            _ => i += 1,
+        }
+    }
+    merge_org_variants(&mut out);
+    for m in &found.plain {
+        if person_word(&m.text) || found.venues.contains(&m.text) {
+            continue;
+        }
+        let exact = out.iter().position(|a| org_key(&a.name) == m.text);
+        let within: Vec<usize> = out
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.name.split_whitespace().any(|w| w == m.text))
+            .map(|(i, _)| i)
+            .collect();
+        let home = exact.or(match within.as_slice() {
+            [i] => Some(*i),
+            _ => None,
+        });
+        match home {
+            Some(i) => out[i].add_mentions(vec![m.clone()]),
+            None => {
+                let mut a = Actor::new(&m.text, ActorKind::Organization);
+                a.add_mentions(find_all(text, &m.text, excluded));
+                a.add_mentions(vec![m.clone()]);
+                a.plain = true;
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+/// Groups named by a plain noun that act ("prosecutors believe", "the council said"): folded
+/// into the article's one named body of that sort ("the council" is Southampton City Council),
+/// else actors of their own unless `taken` covers them.
+pub(super) fn add_acting_groups(text: &str, taken: &[Actor], out: &mut Vec<Actor>) {
+    for (name, s, e) in acting_groups(text) {
+        let key = name.to_lowercase();
+        let kind = if key.ends_with("council") || key.ends_with("ministers") {
+            ActorKind::Government
+        } else {
+            ActorKind::Organization
+        };
+        // "Southampton City Council said": the group words are inside a named body's mention.
+        if out
+            .iter()
+            .flat_map(|a| &a.mentions)
+            .any(|m| m.start <= s && e <= m.end)
+        {
+            continue;
+        }
+        let ms = vec![mention(text, s, e)];
+        // "the council" is the article's one named council, "police" its one police force.
+        let bodies: Vec<usize> = out
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                a.kind != ActorKind::Person
+                    && a.name.split(' ').any(|w| w.to_lowercase() == key)
+                    && a.name.contains(' ')
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if let [i] = bodies.as_slice() {
+            out[*i].add_mentions(ms);
+            continue;
+        }
+        match out
+            .iter_mut()
+            .find(|a| a.name.to_lowercase() == key || org_variant(&name, &a.name))
+        {
+            Some(a) => a.add_mentions(ms),
+            None if !overlaps(taken, s, e) => {
+                let mut a = Actor::new(&key, kind);
+                a.add_mentions(ms);
+                out.push(a);
+            }
+            None => {}
+        }
+    }
+}
