@@ -23,13 +23,30 @@ pub enum TargetSource {
 
 /// The opening used to find the central issue: the first two sentences.
 fn lead(article: &Article) -> String {
-    article
+    let lead = article
         .sentences()
         .iter()
         .take(2)
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    without_share_bar(&lead).to_string()
+}
+
+fn share_bar_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^\s*Share this with(?:\s|Email|Facebook|Messenger|Twitter|Pinterest|WhatsApp|Linkedin|LinkedIn|Copy this link)*",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// The text without a web page's leading share bar ("Share this withEmailFacebook…Copy this
+/// link"), which some scraped articles open with: it is no part of the story.
+fn without_share_bar(text: &str) -> &str {
+    share_bar_re().find(text).map_or(text, |m| &text[m.end()..])
 }
 
 /// The target used when none is given or derived: the headline, or the opening words.
@@ -40,7 +57,7 @@ pub fn headline(article: &Article) -> String {
             .first()
             .map(|s| s.text.clone())
             .unwrap_or_default();
-        first
+        without_share_bar(&first)
             .split_whitespace()
             .take(14)
             .collect::<Vec<_>>()
@@ -94,6 +111,35 @@ pub fn names_an_entity(target: &str, text: &str) -> bool {
         && text.contains(name.strip_prefix("the ").unwrap_or(name))
 }
 
+/// The most words a target may have.
+const MAX_TARGET_WORDS: usize = 14;
+
+/// Cuts an answer longer than `MAX_TARGET_WORDS` at its first clause boundary after at least
+/// four words (a comma, a bracket or a clause word: "Timothy Geaney removed from his
+/// profession's register for condoning …" → "Timothy Geaney removed from his profession's
+/// register"): small models ignore the word limit, and the head of their answer is the issue.
+fn shorten(answer: &str) -> String {
+    const BOUNDARIES: &[&str] = &[
+        "and", "to", "for", "after", "because", "due", "over", "while", "with", "as", "but",
+    ];
+    let words: Vec<&str> = answer.split_whitespace().collect();
+    if words.len() <= MAX_TARGET_WORDS {
+        return answer.to_string();
+    }
+    let cut = (4..=MAX_TARGET_WORDS).find(|&i| {
+        words[i - 1].ends_with([',', ';', ':'])
+            || words[i].starts_with('(')
+            || BOUNDARIES.contains(&words[i])
+    });
+    match cut {
+        Some(i) => words[..i]
+            .join(" ")
+            .trim_end_matches([',', ';', ':'])
+            .to_string(),
+        None => answer.to_string(),
+    }
+}
+
 /// Cleans a model's answer into one phrase: first line, no quotes, labels or final period.
 fn clean(answer: &str) -> String {
     let line = answer
@@ -128,9 +174,12 @@ pub fn derive_target(
         max_new_tokens: prompt.max_new_tokens,
         ..Default::default()
     };
-    let answer = clean(&model.chat(&messages, &settings, &mut |_| {})?.text);
+    let answer = shorten(&clean(&model.chat(&messages, &settings, &mut |_| {})?.text));
     let words = answer.split_whitespace().count();
-    if (1..=14).contains(&words) && is_proposition(&answer) && is_grounded(&answer, article) {
+    if (1..=MAX_TARGET_WORDS).contains(&words)
+        && is_proposition(&answer)
+        && is_grounded(&answer, article)
+    {
         Ok((answer, TargetSource::Derived))
     } else {
         Ok((headline(article), TargetSource::Headline))
@@ -201,5 +250,33 @@ mod tests {
         assert!(!names_an_entity("Donald Trump", text));
         assert!(!names_an_entity("the", text));
         assert!(!names_an_entity("  ", text));
+    }
+
+    #[test]
+    fn long_answers_keep_their_head() {
+        // Answers of the 1.5B on the second tuning half of evals/frank-actors.
+        assert_eq!(
+            shorten("Timothy Geaney removed from his profession's register for condoning and participating in an industry that violates and abuses children"),
+            "Timothy Geaney removed from his profession's register"
+        );
+        assert_eq!(
+            shorten("Grant Mitchell returns to EastEnders to say goodbye to his mother and be reunited with his brother"),
+            "Grant Mitchell returns to EastEnders"
+        );
+        // Within the limit nothing changes.
+        let short = "UKIP spending more than Tories, losing MEPs, and spending more on Labour";
+        assert_eq!(shorten(short), short);
+    }
+
+    #[test]
+    fn a_share_bar_is_no_part_of_the_lead() {
+        let raw = "Share this withEmailFacebookTwitterPinterestWhatsAppLinkedinCopy this linkLandlords who let properties must apply for a licence. The council said so.";
+        let a = Article::from_text("t", raw);
+        assert!(
+            lead(&a).starts_with("Landlords who let properties"),
+            "{}",
+            lead(&a)
+        );
+        assert!(headline(&a).starts_with("Landlords who let"));
     }
 }
