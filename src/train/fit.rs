@@ -163,19 +163,9 @@ fn poisoned() -> crate::error::BriefError {
     crate::error::BriefError::Usage("training state lock poisoned".into())
 }
 
-/// Trains `trained` (whose tensors live in `vm`) on `train`, selecting on `dev`; leaves the
-/// best epoch's weights in `vm`. Returns the per-epoch figures and the best epoch (1-based).
-pub fn fit(
-    trained: &Trained,
-    vm: &VarMap,
-    train: &Cached,
-    dev: &Cached,
-    s: &FitSettings,
-    device: &Device,
-    progress: Progress,
-) -> Result<(Vec<EpochStats>, usize)> {
-    let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
-    let weights = class_weights(&train.labels, s.class_weight_power);
+/// One AdamW for the adapted layers and one for the head (they learn at different rates),
+/// over the variables of `vm` in name order, so a seed gives the same run.
+fn optimizers(vm: &VarMap, s: &FitSettings) -> Result<(AdamW, AdamW)> {
     let (mut layer_vars, mut head_vars): (Vec<Var>, Vec<Var>) = (Vec::new(), Vec::new());
     {
         let data = vm.data().lock().map_err(|_| poisoned())?;
@@ -195,8 +185,52 @@ pub fn fit(
         weight_decay: 0.01,
         ..Default::default()
     };
-    let mut opt_layers = AdamW::new(layer_vars, params(s.lr))?;
-    let mut opt_head = AdamW::new(head_vars, params(s.head_lr))?;
+    Ok((
+        AdamW::new(layer_vars, params(s.lr))?,
+        AdamW::new(head_vars, params(s.head_lr))?,
+    ))
+}
+
+/// The learning-rate multiplier at `step`: linear warm-up, then linear decay to zero.
+fn lr_factor(step: usize, warmup: usize, total: usize) -> f64 {
+    if step < warmup {
+        (step + 1) as f64 / warmup as f64
+    } else {
+        total.saturating_sub(step) as f64 / (total - warmup).max(1) as f64
+    }
+}
+
+/// An epoch's figures: mean loss, its curve in tenths, and the dev scores.
+fn epoch_stats(epoch: usize, losses: &[f64], m: &StanceMetrics, seconds: f64) -> EpochStats {
+    let tenth = losses.len().div_ceil(10).max(1);
+    EpochStats {
+        epoch,
+        train_loss: losses.iter().sum::<f64>() / losses.len().max(1) as f64,
+        loss_curve: losses
+            .chunks(tenth)
+            .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+            .collect(),
+        dev_macro_f1: m.macro_f1,
+        dev_f_avg: m.f_avg,
+        dev_accuracy: m.accuracy,
+        seconds,
+    }
+}
+
+/// Trains `trained` (whose tensors live in `vm`) on `train`, selecting on `dev`; leaves the
+/// best epoch's weights in `vm`. Returns the per-epoch figures and the best epoch (1-based).
+pub fn fit(
+    trained: &Trained,
+    vm: &VarMap,
+    train: &Cached,
+    dev: &Cached,
+    s: &FitSettings,
+    device: &Device,
+    progress: Progress,
+) -> Result<(Vec<EpochStats>, usize)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
+    let weights = class_weights(&train.labels, s.class_weight_power);
+    let (mut opt_layers, mut opt_head) = optimizers(vm, s)?;
     let per_epoch = train.labels.len().div_ceil(s.batch_size.max(1));
     let total = per_epoch * s.epochs;
     let warmup = (total / 20).max(1);
@@ -205,7 +239,7 @@ pub fn fit(
     let mut last_f1 = None;
     for epoch in 1..=s.epochs {
         let t0 = Instant::now();
-        let (mut losses, mut sum) = (Vec::new(), 0f64);
+        let mut losses = Vec::new();
         for b in batches(train, s.batch_size.max(1), &mut rng) {
             let hide: Vec<bool> = b
                 .iter()
@@ -214,37 +248,19 @@ pub fn fit(
             let (lower, batch, labels) = train.batch(&b, &hide, device)?;
             let loss = weighted_loss(&trained.logits(&lower, &batch)?, &labels, &weights)?;
             let grads = loss.backward()?;
-            // Linear warm-up, then linear decay to zero.
-            let f = if step < warmup {
-                (step + 1) as f64 / warmup as f64
-            } else {
-                (total - step) as f64 / (total - warmup).max(1) as f64
-            };
+            let f = lr_factor(step, warmup, total);
             opt_layers.set_learning_rate(s.lr * f);
             opt_head.set_learning_rate(s.head_lr * f);
             opt_layers.step(&grads)?;
             opt_head.step(&grads)?;
             let l = loss.to_dtype(DType::F64)?.to_scalar::<f64>()?;
             losses.push(l);
-            sum += l;
             step += 1;
             progress(super::Phase::Training(step, total, l, last_f1));
         }
         let m = score(&predict(trained, dev, device)?, &dev.labels);
         last_f1 = Some(m.macro_f1);
-        let tenth = losses.len().div_ceil(10).max(1);
-        stats.push(EpochStats {
-            epoch,
-            train_loss: sum / losses.len().max(1) as f64,
-            loss_curve: losses
-                .chunks(tenth)
-                .map(|c| c.iter().sum::<f64>() / c.len() as f64)
-                .collect(),
-            dev_macro_f1: m.macro_f1,
-            dev_f_avg: m.f_avg,
-            dev_accuracy: m.accuracy,
-            seconds: t0.elapsed().as_secs_f64(),
-        });
+        stats.push(epoch_stats(epoch, &losses, &m, t0.elapsed().as_secs_f64()));
         if let Some(e) = stats.last() {
             progress(super::Phase::Epoch(e.clone()));
         }

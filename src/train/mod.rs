@@ -64,6 +64,33 @@ pub struct TrainOutcome {
     pub model: EncoderStanceModel,
 }
 
+/// How many bottom layers stay frozen (and are cached) when the top `trained` are adapted.
+fn frozen_layers(n_layers: usize, trained: usize) -> Result<usize> {
+    n_layers.checked_sub(trained).ok_or_else(|| {
+        BriefError::Usage(format!(
+            "--trained-layers {trained} but the backbone has {n_layers} layers"
+        ))
+    })
+}
+
+/// The trainable part (adapted layers and head), its variables initialized in `vm`.
+fn new_trained(
+    vm: &VarMap,
+    bert: &crate::backends::encoder::bert::Bert,
+    opts: &TrainOptions,
+    device: &Device,
+) -> Result<Trained> {
+    init_vars(vm, bert, opts, device)?;
+    let vb = VarBuilder::from_varmap(vm, DType::F32, device);
+    Ok(Trained::load(
+        bert,
+        opts.trained_layers,
+        opts.hidden,
+        opts.lora_rank,
+        vb,
+    )?)
+}
+
 /// Trains, writes `out/`, and returns the report and the model.
 pub fn train_stance(
     opts: &TrainOptions,
@@ -78,14 +105,7 @@ pub fn train_stance(
         load_train_and_dev(opts, base.encoder_settings().max_evidence)?;
     let files = ensure_model(&base, &FetchOptions::new(opts.offline), say)?;
     let backbone = load_backbone(&base, &files, &device)?;
-    let n_layers = backbone.bert.layers.len();
-    if opts.trained_layers > n_layers {
-        return Err(BriefError::Usage(format!(
-            "--trained-layers {} but the backbone has {n_layers} layers",
-            opts.trained_layers
-        )));
-    }
-    let frozen = n_layers - opts.trained_layers;
+    let frozen = frozen_layers(backbone.bert.layers.len(), opts.trained_layers)?;
     say(&format!(
         "{} training sentences, {} dev sentences; caching {frozen} frozen layer(s)",
         items.len(),
@@ -99,15 +119,7 @@ pub fn train_stance(
     ));
 
     let vm = VarMap::new();
-    init_vars(&vm, &backbone.bert, opts, &device)?;
-    let vb = VarBuilder::from_varmap(&vm, DType::F32, &device);
-    let trained = Trained::load(
-        &backbone.bert,
-        opts.trained_layers,
-        opts.hidden,
-        opts.lora_rank,
-        vb,
-    )?;
+    let trained = new_trained(&vm, &backbone.bert, opts, &device)?;
     let (epochs, best_epoch) = fit::fit(&trained, &vm, &train, &dev, &opts.fit, &device, phase)?;
     let (label_bias, dev_biased) =
         fit::fit_label_bias(&fit::probabilities(&trained, &dev, &device)?, &dev.labels);

@@ -106,6 +106,78 @@ pub struct EncodedPair {
     pub type_ids: Vec<u32>,
 }
 
+/// The files an NLI model is read from: config.json, the safetensors weights, tokenizer.json.
+fn model_files(cfg: &ModelConfig, files: &LocalModel) -> Result<(PathBuf, Vec<PathBuf>, PathBuf)> {
+    let named = files.named(cfg);
+    let config_path = named
+        .iter()
+        .find(|(n, _)| *n == "config.json")
+        .or_else(|| named.iter().find(|(n, _)| n.ends_with("config.json")))
+        .map(|(_, p)| (*p).clone())
+        .ok_or_else(|| BriefError::BadConfig {
+            origin: cfg.name.clone(),
+            message: "weights.files must include the model's config.json".into(),
+        })?;
+    let weights: Vec<PathBuf> = named
+        .iter()
+        .filter(|(n, _)| n.ends_with(".safetensors"))
+        .map(|(_, p)| (*p).clone())
+        .collect();
+    if weights.is_empty() {
+        return Err(BriefError::BadConfig {
+            origin: cfg.name.clone(),
+            message: "an nli model needs its weights as *.safetensors in weights.files \
+                      (brief does not read pytorch_model.bin)"
+                .into(),
+        });
+    }
+    let tokenizer_path = files
+        .tokenizer_file
+        .as_ref()
+        .ok_or_else(|| BriefError::BadConfig {
+            origin: cfg.name.clone(),
+            message: "an nli model needs [tokenizer] file = { name = \"tokenizer.json\", ... }"
+                .into(),
+        })?;
+    Ok((config_path, weights, tokenizer_path.clone()))
+}
+
+/// The tokenizer set up for premise / hypothesis pairs: no padding (brief pads per batch),
+/// the premise truncated to fit `max_length`; with the pad token and its type id.
+/// `bad_config` words a problem with the model's config.json.
+fn pair_tokenizer(
+    path: &Path,
+    config: &Value,
+    max_length: usize,
+    bad_config: &dyn Fn(String) -> BriefError,
+) -> Result<(Tokenizer, u32, u32)> {
+    let mut tokenizer = Tokenizer::from_file(path)
+        .map_err(|e| BriefError::Tokenizer(format!("{}: {e}", path.display())))?;
+    let padding = tokenizer.get_padding().cloned();
+    let pad_id = match (&padding, config.get("pad_token_id").and_then(Value::as_u64)) {
+        (Some(p), _) => p.pad_id,
+        (None, Some(id)) => {
+            u32::try_from(id).map_err(|_| bad_config("pad_token_id too large".into()))?
+        }
+        (None, None) => {
+            return Err(bad_config(
+                "no pad token: neither tokenizer.json's padding nor pad_token_id names one".into(),
+            ))
+        }
+    };
+    let pad_type_id = padding.as_ref().map_or(0, |p| p.pad_type_id);
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(TruncationParams {
+            direction: TruncationDirection::Right,
+            max_length,
+            strategy: TruncationStrategy::OnlyFirst,
+            stride: 0,
+        }))
+        .map_err(|e| BriefError::Tokenizer(e.to_string()))?;
+    Ok((tokenizer, pad_id, pad_type_id))
+}
+
 /// An NLI cross-encoder ready to classify pairs.
 pub struct NliModel {
     name: String,
@@ -122,39 +194,7 @@ pub struct NliModel {
 impl NliModel {
     /// Loads the model from its fetched files (`files.files` in the order of `weights.files`).
     pub fn load(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> Result<Self> {
-        let named = files.named(cfg);
-        let config_path = named
-            .iter()
-            .find(|(n, _)| *n == "config.json")
-            .or_else(|| named.iter().find(|(n, _)| n.ends_with("config.json")))
-            .map(|(_, p)| (*p).clone())
-            .ok_or_else(|| BriefError::BadConfig {
-                origin: cfg.name.clone(),
-                message: "weights.files must include the model's config.json".into(),
-            })?;
-        let weights: Vec<PathBuf> = named
-            .iter()
-            .filter(|(n, _)| n.ends_with(".safetensors"))
-            .map(|(_, p)| (*p).clone())
-            .collect();
-        if weights.is_empty() {
-            return Err(BriefError::BadConfig {
-                origin: cfg.name.clone(),
-                message: "an nli model needs its weights as *.safetensors in weights.files \
-                          (brief does not read pytorch_model.bin)"
-                    .into(),
-            });
-        }
-        let tokenizer_path =
-            files
-                .tokenizer_file
-                .as_ref()
-                .ok_or_else(|| BriefError::BadConfig {
-                    origin: cfg.name.clone(),
-                    message:
-                        "an nli model needs [tokenizer] file = { name = \"tokenizer.json\", ... }"
-                            .into(),
-                })?;
+        let (config_path, weights, tokenizer_path) = model_files(cfg, files)?;
 
         let bad_config = |reason: String| BriefError::BadModelFile {
             path: config_path.clone(),
@@ -198,32 +238,9 @@ impl NliModel {
             },
         })?;
 
-        let mut tokenizer = Tokenizer::from_file(tokenizer_path)
-            .map_err(|e| BriefError::Tokenizer(format!("{}: {e}", tokenizer_path.display())))?;
-        let padding = tokenizer.get_padding().cloned();
-        let pad_id = match (&padding, config.get("pad_token_id").and_then(Value::as_u64)) {
-            (Some(p), _) => p.pad_id,
-            (None, Some(id)) => {
-                u32::try_from(id).map_err(|_| bad_config("pad_token_id too large".into()))?
-            }
-            (None, None) => {
-                return Err(bad_config(
-                    "no pad token: neither tokenizer.json's padding nor pad_token_id names one"
-                        .into(),
-                ))
-            }
-        };
-        let pad_type_id = padding.as_ref().map_or(0, |p| p.pad_type_id);
         let max_length = cfg.nli_settings().max_length.min(loaded.max_tokens);
-        tokenizer.with_padding(None);
-        tokenizer
-            .with_truncation(Some(TruncationParams {
-                direction: TruncationDirection::Right,
-                max_length,
-                strategy: TruncationStrategy::OnlyFirst,
-                stride: 0,
-            }))
-            .map_err(|e| BriefError::Tokenizer(e.to_string()))?;
+        let (tokenizer, pad_id, pad_type_id) =
+            pair_tokenizer(&tokenizer_path, &config, max_length, &bad_config)?;
 
         Ok(Self {
             name: cfg.name.clone(),
