@@ -186,6 +186,11 @@ pub enum Command {
         /// Save this run's metrics as a baseline.
         #[arg(long, value_name = "FILE")]
         save_baseline: Option<std::path::PathBuf>,
+        /// Write every gold actor's stance beside brief's label and scores, one JSON object
+        /// per line (id, actor, target, gold, predicted, confidence, scores): for reading the
+        /// errors, or fitting a classifier's [stance.bias] on a dev set.
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<std::path::PathBuf>,
         /// Tolerance written by --save-baseline: how far (absolute) a metric may fall below
         /// the baseline before `--baseline` calls it a regression. A number ≥ 0.
         #[arg(long, default_value_t = 0.03, value_name = "X", value_parser = non_negative_number)]

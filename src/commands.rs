@@ -62,6 +62,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             limit,
             baseline,
             save_baseline,
+            predictions,
             tolerance,
             finder_only,
             no_labels,
@@ -70,7 +71,10 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             files,
             *limit,
             baseline.as_deref(),
-            save_baseline.as_deref(),
+            EvalWrites {
+                baseline: save_baseline.as_deref(),
+                predictions: predictions.as_deref(),
+            },
             *tolerance,
             (*finder_only, *no_labels),
         ),
@@ -186,12 +190,20 @@ fn serve(g: &GlobalArgs, s: &ServeArgs) -> Result<()> {
     Ok(brief::serve::serve(opts, pipeline)?)
 }
 
+/// Files an eval run writes besides its report.
+struct EvalWrites<'a> {
+    /// `--save-baseline`
+    baseline: Option<&'a std::path::Path>,
+    /// `--predictions`
+    predictions: Option<&'a std::path::Path>,
+}
+
 fn eval(
     g: &GlobalArgs,
     files: &[std::path::PathBuf],
     limit: Option<usize>,
     baseline: Option<&std::path::Path>,
-    save: Option<&std::path::Path>,
+    writes: EvalWrites,
     tolerance: f64,
     (finder_only, no_labels): (bool, bool),
 ) -> Result<()> {
@@ -232,8 +244,11 @@ fn eval(
     report.bad_lines = bad;
     // The baseline is saved before anything is printed: a reader that goes away early
     // (`| head`) must not cost the run's result.
-    if let Some(p) = save {
+    if let Some(p) = writes.baseline {
         save_baseline((s, c), &report, &files, tolerance, p)?;
+    }
+    if let Some(p) = writes.predictions {
+        write_predictions(&report.stance_predictions, p)?;
     }
     match g.format {
         Format::Json => println!("{}", report.to_json()),
@@ -252,6 +267,25 @@ fn eval(
         }
         eprintln!("brief: no regression against the baseline");
     }
+    Ok(())
+}
+
+/// Writes `brief eval --predictions`: one JSON object per gold actor's stance.
+fn write_predictions(
+    predictions: &[brief::eval::StancePrediction],
+    path: &std::path::Path,
+) -> Result<()> {
+    let mut out = String::new();
+    for p in predictions {
+        out.push_str(&serde_json::to_string(p)?);
+        out.push('\n');
+    }
+    std::fs::write(path, out).map_err(|e| brief::BriefError::io(path, e))?;
+    eprintln!(
+        "brief: {} stance prediction(s) written to {}",
+        predictions.len(),
+        path.display()
+    );
     Ok(())
 }
 

@@ -125,3 +125,48 @@ fn eval_with_nothing_usable_is_an_error() {
     let out = run(brief().args(["eval", f.to_str().unwrap()]));
     assert_clear_error(&out, "no usable examples");
 }
+
+#[test]
+fn eval_writes_each_stance_prediction_with_its_scores() {
+    ensure_test_models();
+    let d = tempfile::tempdir().unwrap();
+    let lines = [
+        serde_json::json!({"id": "s1", "text": "France condemned the military coup in Niger.", "target": "the military coup in Niger",
+            "actors": [{"name": "France", "stance": "against"}], "source": "hand-written", "license": "CC0"}),
+        serde_json::json!({"id": "s2", "text": "Germany welcomed the peace agreement.", "target": "the peace agreement",
+            "actors": [{"name": "Germany", "stance": "favor"}], "source": "hand-written", "license": "CC0"}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let file = write(d.path(), "two.jsonl", &text);
+    let pred = d.path().join("pred.jsonl");
+    let out = run(brief().args([
+        "eval",
+        file.to_str().unwrap(),
+        "--classifier",
+        "smollm2-135m-instruct",
+        "--predictions",
+        pred.to_str().unwrap(),
+    ]));
+    assert_eq!(out.0, 0, "{}", out.2);
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&pred)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (&rows[0]["id"], &rows[0]["gold"]),
+        (&"s1".into(), &"against".into())
+    );
+    assert_eq!(rows[1]["actor"], "Germany");
+    for r in &rows {
+        let total: f64 = r["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < 1e-3, "{r}");
+        assert!(["favor", "against", "neutral"].contains(&r["predicted"].as_str().unwrap()));
+    }
+}

@@ -10,7 +10,7 @@ pub mod metrics;
 mod report;
 mod summaries;
 
-pub use report::{Baseline, EvalReport};
+pub use report::{Baseline, EvalReport, StancePrediction};
 
 use crate::article::Article;
 use crate::error::Result;
@@ -323,6 +323,15 @@ fn pair_stances(
             continue;
         };
         pairs.push((g.stance, p.stance));
+        rep.stance_predictions.push(StancePrediction {
+            id: ex.id.clone(),
+            actor: g.name.clone(),
+            target: found.target.to_string(),
+            gold: g.stance,
+            predicted: p.stance,
+            confidence: p.confidence,
+            scores: [p.scores.favor, p.scores.against, p.scores.neutral],
+        });
         if p.stance != g.stance && rep.worst.len() < 10 {
             rep.worst.push(Worst {
                 id: ex.id.clone(),

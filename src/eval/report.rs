@@ -3,6 +3,7 @@
 use super::dataset::BadLine;
 use super::metrics::StanceMetrics;
 use crate::error::{BriefError, Result};
+use crate::tasks::stance::Stance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -76,6 +77,20 @@ pub struct Worst {
     pub got: String,
 }
 
+/// One gold actor's stance beside brief's: for error analysis and for fitting a classifier's
+/// label bias on a dev set (`brief eval --predictions FILE` writes one per line).
+#[derive(Debug, Clone, Serialize)]
+pub struct StancePrediction {
+    pub id: String,
+    pub actor: String,
+    pub target: String,
+    pub gold: Stance,
+    pub predicted: Stance,
+    pub confidence: f32,
+    /// P(favor), P(against), P(neutral) before the confidence threshold.
+    pub scores: [f32; 3],
+}
+
 /// Everything `brief eval` reports.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EvalReport {
@@ -101,6 +116,9 @@ pub struct EvalReport {
     pub worst: Vec<Worst>,
     #[serde(skip)]
     pub per_example_s: Vec<f64>,
+    /// Every stance label paired with its gold one (`brief eval --predictions FILE`).
+    #[serde(skip)]
+    pub stance_predictions: Vec<StancePrediction>,
 }
 
 impl EvalReport {
