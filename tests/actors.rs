@@ -253,3 +253,15 @@ fn institutions_act_or_are_places_and_trial_courts_are_venues() {
     let a = find("Prosecutor Sally Mealing-McLeod said Wright was speeding.");
     get(&a, "Sally Mealing-McLeod");
 }
+
+#[test]
+fn a_body_only_spoken_to_is_not_an_actor() {
+    // From the sample article: Congress is told, it does not act.
+    let a = find(
+        "President Biden told Congress last week that 648 US troops are stationed in Niger. \
+         The Pentagon said the troops would stay.",
+    );
+    let n = names(&a);
+    assert!(!n.contains(&"US Congress"), "{n:?}");
+    assert!(n.contains(&"Pentagon"), "{n:?}");
+}

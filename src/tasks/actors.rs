@@ -268,10 +268,15 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
             actors.push(a);
         }
     }
-    // Countries only mentioned in passing are dropped, but their words stay taken.
-    let (kept, passing): (Vec<Actor>, Vec<Actor>) = actors
-        .into_iter()
-        .partition(|a| a.kind != ActorKind::Government || super::agency::known_acts(text, a));
+    // Countries only mentioned in passing, and bodies only spoken to, are dropped; their
+    // words stay taken.
+    let (kept, passing): (Vec<Actor>, Vec<Actor>) = actors.into_iter().partition(|a| {
+        if a.kind == ActorKind::Government {
+            super::agency::known_acts(text, a)
+        } else {
+            !super::agency::only_addressed(text, a)
+        }
+    });
     actors = kept;
     for a in &mut actors {
         name_state_organs(text, a);

@@ -207,6 +207,19 @@ pub fn known_acts(text: &str, a: &super::actors::Actor) -> bool {
     a.mentions.len() >= 3 && passing * 2 < a.mentions.len()
 }
 
+/// Whether every mention of a body is only spoken to ("President Biden told Congress"): an
+/// addressee does not act in the story.
+pub fn only_addressed(text: &str, a: &super::actors::Actor) -> bool {
+    a.mentions.iter().all(|m| {
+        previous_word(text, m.start).is_some_and(|w| {
+            matches!(
+                w,
+                "told" | "urged" | "asked" | "informed" | "briefed" | "notified" | "lobbied"
+            )
+        })
+    })
+}
+
 /// Whether the mention follows a locative word ("in Chelmsford", "at Parkhead").
 /// `person`: only the words that never come before a person ("a swipe at Myleene Klass",
 /// "a letter from Mr Kennedy" are people).
