@@ -9,6 +9,7 @@ pub mod faithfulness;
 pub mod metrics;
 mod report;
 mod summaries;
+mod text;
 
 pub use report::{Baseline, EvalReport, StancePrediction};
 
