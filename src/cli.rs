@@ -251,13 +251,16 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum TrainCommand {
-    /// Train a stance classifier on an encoder backbone from labelled JSONL (the eval format:
-    /// classifier-only sentences, or whole articles whose gold actors' evidence sentences are
-    /// found as the pipeline finds them). The backbone's lower layers stay frozen and are run
-    /// once; its top layers and a head are trained, the best epoch on --dev is kept. Writes
-    /// OUT/head.safetensors, OUT/brief.toml (use it with --classifier) and OUT/training.json
-    /// (loss curve, dev figures, training-data fingerprints for the eval overlap check).
-    /// Deterministic for a given --seed and thread count.
+    /// Train a stance classifier from labelled JSONL (the eval format: classifier-only
+    /// sentences, or whole articles whose gold actors' evidence sentences are found as the
+    /// pipeline finds them). On an encoder backbone the lower layers stay frozen and are run
+    /// once; its top layers and a head are trained. On a GGUF chat model (e.g.
+    /// qwen2.5-coder-1.5b-instruct) a linear probe is trained on the model's states at the
+    /// end of its stance prompt (--probe-depths, --probe-question, --l2, --features). The best
+    /// epoch on --dev is kept. Writes OUT/head.safetensors, OUT/brief.toml (use it with
+    /// --classifier) and OUT/training.json (loss curve, dev figures, training-data
+    /// fingerprints for the eval overlap check). Deterministic for a given --seed and thread
+    /// count.
     ///
     /// Example (the shipped models/minilm-dsa-stance, see the README):
     ///   scripts/dsa_train_data train.txt valid.txt data/dsa
@@ -274,9 +277,9 @@ pub struct TrainStanceArgs {
     /// Training files (JSONL, the eval format); never the files you evaluate on.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     pub data: Vec<PathBuf>,
-    /// Dev file for choosing the epoch (JSONL); kept apart from --data.
-    #[arg(long, value_name = "FILE")]
-    pub dev: PathBuf,
+    /// Dev files for choosing the epoch (JSONL); kept apart from --data.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub dev: Vec<PathBuf>,
     /// Backbone: an encoder-classifier config without a head (e.g. all-minilm-l6-v2).
     #[arg(long, default_value = "all-minilm-l6-v2", value_name = "NAME|FILE")]
     pub backbone: String,
@@ -325,6 +328,27 @@ pub struct TrainStanceArgs {
     /// Stop after N epochs without a better dev macro-F1.
     #[arg(long, default_value_t = 2)]
     pub patience: usize,
+    /// Probe only: the question ending the stance prompt, whose last token's states the
+    /// head reads (minijinja: actor, target).
+    #[arg(long, value_name = "TEXT")]
+    pub probe_question: Option<String>,
+    /// Probe only: layers whose states are read, 1-based, comma-separated (0 = the last).
+    #[arg(long, value_delimiter = ',', value_name = "N,N")]
+    pub probe_depths: Option<Vec<usize>>,
+    /// Train on a seeded sample of at most N examples of each --data file (a probe pays a chat-model
+    /// forward pass per actor: ~0.5 s on 2 cores).
+    #[arg(long, value_name = "N")]
+    pub max_train: Option<usize>,
+    /// Choose the epoch on a seeded sample of at most N examples of each --dev file.
+    #[arg(long, value_name = "N")]
+    pub max_dev: Option<usize>,
+    /// Probe only: keep the extracted features in FILE and reuse them when the model, prompt,
+    /// depths and examples are the same (refitting the head then takes seconds).
+    #[arg(long, value_name = "FILE")]
+    pub features: Option<PathBuf>,
+    /// Probe only: weight of the L2 penalty on the head.
+    #[arg(long, default_value_t = 0.01)]
+    pub l2: f64,
 }
 
 /// Where `brief serve` listens and what it accepts.

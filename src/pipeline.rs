@@ -5,7 +5,8 @@ use crate::article::Article;
 use crate::backends::{load_generator, load_pair_classifier};
 use crate::config::Architecture;
 use crate::config::{
-    resolve_model, Defaults, FaithfulnessMode, GenerationConfig, ModelConfig, SummaryLength, Task,
+    resolve_model, Defaults, FaithfulnessMode, GenerationConfig, ModelConfig, StanceMode,
+    SummaryLength, Task,
 };
 use crate::error::{BriefError, Result};
 use crate::faithfulness::{
@@ -24,6 +25,7 @@ use crate::tasks::encoder_stance::EncoderStance;
 use crate::tasks::evidence::evidence_for;
 use crate::tasks::fit::{opening_that_fits, shorten};
 use crate::tasks::nli_stance::NliStance;
+use crate::tasks::probe_stance::ProbeStance;
 use crate::tasks::stance::{
     lock, share, LlmStance, SharedGenerator, Stance, StanceClassifier, StanceQuery, StanceScores,
 };
@@ -240,14 +242,17 @@ impl Pipeline {
         let fetch = FetchOptions::new(opts.offline);
         let mut loaded: Vec<(String, SharedGenerator)> = Vec::new();
         let mut get = |cfg: &ModelConfig, say: &mut dyn FnMut(&str)| -> Result<SharedGenerator> {
-            if let Some((_, m)) = loaded.iter().find(|(n, _)| *n == cfg.name) {
+            // Configs that differ only in their task settings (a trained probe beside the
+            // chat model it reads) share one loaded model.
+            let key = weights_key(cfg);
+            if let Some((_, m)) = loaded.iter().find(|(k, _)| *k == key) {
                 return Ok(m.clone());
             }
             let files = ensure_model(cfg, &fetch, say)?;
             let mut g = load_generator(cfg, &files, &device)?;
             g.set_prefix_reuse(opts.prefix_reuse);
             let shared = share(g);
-            loaded.push((cfg.name.clone(), shared.clone()));
+            loaded.push((key, shared.clone()));
             Ok(shared)
         };
         let summarizer = match opts.summarizer_config(tasks)? {
@@ -327,6 +332,13 @@ impl Pipeline {
             stance: true,
         };
         self.run_tasks(article, all, given, on_text, say)
+    }
+
+    /// Starts recording the features the classifier reads (a trained probe's model states,
+    /// one entry per labelled actor): what `brief train stance` learns from. None when the
+    /// classifier reads none.
+    pub fn record_stance_features(&mut self) -> Option<crate::tasks::stance::FeatureSink> {
+        self.classifier.as_mut()?.stance.record_features()
     }
 
     /// Config names of the loaded summarizer and classifier.
@@ -646,6 +658,21 @@ impl Pipeline {
     }
 }
 
+/// What makes two configs the same loaded model: architecture, weights, tokenizer, chat
+/// template and runtime settings (not name, prompts or task settings).
+fn weights_key(cfg: &ModelConfig) -> String {
+    format!(
+        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        cfg.architecture.as_str(),
+        cfg.weights,
+        cfg.tokenizer,
+        cfg.chat_template,
+        cfg.runtime,
+        cfg.context_length,
+        cfg.generation.stop
+    )
+}
+
 /// Loads (or reuses) the generating model of a config, telling `say` what it does.
 type LoadGenerator<'a> =
     dyn FnMut(&ModelConfig, &mut dyn FnMut(&str)) -> Result<SharedGenerator> + 'a;
@@ -682,8 +709,26 @@ fn load_classifier(
                     message: "no [stance] section".into(),
                 })?;
                 let model = get(&cfg, say)?;
-                let stance = LlmStance::new(&cfg.name, model.clone(), stance_cfg);
-                (Some(model), Box::new(stance))
+                let stance: Box<dyn StanceClassifier> = match stance_cfg.mode {
+                    StanceMode::Probe => {
+                        let probe = stance_cfg.probe.as_ref();
+                        let head = probe
+                            .and_then(|p| p.head.as_ref())
+                            .map(|h| crate::backends::encoder::beside_config(&cfg, h));
+                        if let Some(h) = &head {
+                            let want = probe.and_then(|p| p.head_sha256.as_deref());
+                            crate::backends::encoder::check_head(h, want)?;
+                        }
+                        Box::new(ProbeStance::new(
+                            &cfg.name,
+                            model.clone(),
+                            stance_cfg,
+                            head.as_deref(),
+                        )?)
+                    }
+                    _ => Box::new(LlmStance::new(&cfg.name, model.clone(), stance_cfg)),
+                };
+                (Some(model), stance)
             }
         };
     Ok(Classifier {
@@ -896,5 +941,19 @@ mod tests {
         assert!(e.to_string().contains("does not occur"), "{e}");
         let ok = check_stance_inputs(&a, &["France".into(), "France".into()], Some("the coup"));
         assert_eq!(ok.unwrap(), ["France"]);
+    }
+
+    #[test]
+    fn a_probe_shares_its_chat_model_but_another_model_does_not() {
+        let chat = resolve_model("qwen2.5-coder-1.5b-instruct").unwrap();
+        let mut probe = chat.clone();
+        probe.name = "qwen-probe".into();
+        if let Some(st) = probe.stance.as_mut() {
+            st.mode = StanceMode::Probe;
+            st.user = "{{ question }}".into();
+        }
+        assert_eq!(weights_key(&chat), weights_key(&probe));
+        let small = resolve_model("qwen2.5-coder-0.5b-instruct").unwrap();
+        assert_ne!(weights_key(&chat), weights_key(&small));
     }
 }

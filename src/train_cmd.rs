@@ -5,6 +5,7 @@ use crate::cli::{GlobalArgs, TrainStanceArgs};
 use anyhow::Result;
 use brief::config::{resolve_model, Architecture, Defaults};
 use brief::eval::dataset::Example;
+use brief::train::probe::ProbeOptions;
 use brief::train::{FitSettings, Phase, TrainOptions, TrainingReport};
 
 pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
@@ -19,7 +20,8 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
     }
     let mut say = crate::commands::notice(g.quiet);
     let quiet = g.quiet;
-    let outcome = brief::train::train_stance(&opts, &mut say, &mut |p| match p {
+    let probe = resolve_model(&opts.backbone)?.architecture == Architecture::GgufLlm;
+    let mut on_phase = |p: Phase| match p {
         Phase::Epoch(e) => {
             if !quiet {
                 bar.suspend(|| {
@@ -31,7 +33,11 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
             }
         }
         Phase::Caching(done, total) => {
-            bar.set_prefix("frozen layers");
+            bar.set_prefix(if probe {
+                "model states"
+            } else {
+                "frozen layers"
+            });
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         }
@@ -44,9 +50,14 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
                 f1.map_or("-".into(), |f| format!("{f:.3}"))
             ));
         }
-    })?;
+    };
+    let report = if probe {
+        brief::train::probe::train_probe(&opts, &mut say, &mut on_phase)?.report
+    } else {
+        brief::train::train_stance(&opts, &mut say, &mut on_phase)?.report
+    };
     bar.finish_and_clear();
-    print_summary(&outcome.report, &opts);
+    print_summary(&report, &opts);
     Ok(())
 }
 
@@ -70,7 +81,7 @@ fn print_summary(report: &brief::train::TrainingReport, opts: &TrainOptions) {
         );
     }
     println!(
-        "wrote {} (frozen layers {:.0} s, total {:.0} s); use it with --classifier {}",
+        "wrote {} (features {:.0} s, total {:.0} s); use it with --classifier {}",
         opts.out.display(),
         report.cache_seconds,
         report.total_seconds,
@@ -103,6 +114,20 @@ fn train_options(g: &GlobalArgs, a: &TrainStanceArgs) -> TrainOptions {
         device: g.device.clone(),
         offline: g.offline,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        probe: probe_options(a),
+    }
+}
+
+/// The probe settings from the command line (defaults where not given).
+fn probe_options(a: &TrainStanceArgs) -> ProbeOptions {
+    let d = ProbeOptions::default();
+    ProbeOptions {
+        question: a.probe_question.clone().unwrap_or(d.question),
+        depths: a.probe_depths.clone().unwrap_or(d.depths),
+        max_train: a.max_train,
+        max_dev: a.max_dev,
+        features: a.features.clone(),
+        l2: a.l2,
     }
 }
 
@@ -120,10 +145,16 @@ pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example]) -> Result<()> {
     };
     for name in names {
         let cfg = resolve_model(&name)?;
-        if cfg.architecture != Architecture::EncoderClassifier {
-            continue;
-        }
-        let Some(path) = cfg.encoder_settings().training_report else {
+        let probe_report = cfg
+            .stance
+            .as_ref()
+            .and_then(|s| s.probe.as_ref())
+            .and_then(|p| p.training_report.clone());
+        let report = match cfg.architecture {
+            Architecture::EncoderClassifier => cfg.encoder_settings().training_report,
+            _ => probe_report,
+        };
+        let Some(path) = report else {
             continue;
         };
         let report = TrainingReport::load(&brief::backends::encoder::beside_config(&cfg, &path))?;

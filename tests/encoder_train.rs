@@ -159,7 +159,7 @@ fn synthetic(train: &Path, dev: &Path) {
 fn options(dir: &Path, out: &str, seed: u64) -> TrainOptions {
     TrainOptions {
         data: vec![dir.join("train.jsonl")],
-        dev: dir.join("dev.jsonl"),
+        dev: vec![dir.join("dev.jsonl")],
         backbone: dir.join("backbone.toml").display().to_string(),
         out: dir.join(out),
         name: None,
@@ -180,6 +180,7 @@ fn options(dir: &Path, out: &str, seed: u64) -> TrainOptions {
         device: "cpu".into(),
         offline: false,
         command: "test".into(),
+        probe: brief::train::probe::ProbeOptions::default(),
     }
 }
 

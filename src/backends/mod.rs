@@ -37,6 +37,17 @@ pub trait Generator: Send {
         messages: &[ChatMessage],
         candidates: &[String],
     ) -> Result<(Vec<f32>, usize)>;
+    /// The residual stream after each of `depths` layers at the last token of the rendered
+    /// conversation (assistant turn opened), concatenated: the features a trained stance
+    /// probe reads, one forward pass with the prefix cache reused. `None` when the backend
+    /// cannot expose its states.
+    fn prompt_states(
+        &mut self,
+        _messages: &[ChatMessage],
+        _depths: &[usize],
+    ) -> Result<Option<Vec<f32>>> {
+        Ok(None)
+    }
     /// Turns prompt-prefix reuse on or off (on by default).
     fn set_prefix_reuse(&mut self, on: bool);
     /// Generates the assistant's reply; `on_text` gets text as it is produced.

@@ -57,6 +57,14 @@ impl Generator for Recording {
         self.write(serde_json::json!({"kind": "score", "model": self.inner.name(), "messages": messages, "candidates": candidates, "logprobs": out.0}));
         Ok(out)
     }
+    fn prompt_states(
+        &mut self,
+        messages: &[ChatMessage],
+        depths: &[usize],
+    ) -> Result<Option<Vec<f32>>> {
+        self.write(serde_json::json!({"kind": "states", "model": self.inner.name(), "messages": messages, "depths": depths}));
+        self.inner.prompt_states(messages, depths)
+    }
     fn set_prefix_reuse(&mut self, on: bool) {
         self.inner.set_prefix_reuse(on)
     }

@@ -303,6 +303,31 @@ pub struct StanceConfig {
     /// Actor written into the content-free input used for calibration.
     #[serde(default = "default_content_free")]
     pub content_free: String,
+    /// probe mode: the trained head and what it reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeConfig>,
+}
+
+/// A linear probe on the chat model's own states (`mode = "probe"`, written by `brief train
+/// stance --backbone CHAT-MODEL`): one forward pass per actor, the article's prefix reused,
+/// instead of scoring answer words to two questions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeConfig {
+    /// The question that ends the prompt (minijinja; `actor`, `target`): the state at its
+    /// last token is what the head reads.
+    pub question: String,
+    /// Layers whose residual stream is read, 1-based (0: the last layer).
+    pub depths: Vec<usize>,
+    /// The trained head (safetensors: `weight` (3, D), `bias` (3), `mean` and `scale` (D)),
+    /// relative to this config; absent in the untrained config training starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_sha256: Option<String>,
+    /// `training.json` beside the config (for the eval overlap check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_report: Option<PathBuf>,
 }
 
 fn default_support_question() -> String {
@@ -327,6 +352,8 @@ pub enum StanceMode {
     Labels,
     /// Support and opposition asked separately as yes/no questions.
     YesNo,
+    /// One forward pass; a trained linear head reads the model's states (`[stance.probe]`).
+    Probe,
 }
 
 fn default_max_evidence() -> usize {

@@ -24,6 +24,9 @@ pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
         fields.push(("stance.user", &st.user));
         fields.push(("stance.support_question", &st.support_question));
         fields.push(("stance.oppose_question", &st.oppose_question));
+        if let Some(p) = &st.probe {
+            fields.push(("stance.probe.question", &p.question));
+        }
     }
     if let Some(n) = &cfg.nli {
         fields.push(("nli.support_hypothesis", &n.support_hypothesis));
@@ -112,7 +115,16 @@ pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
     if !st.min_confidence.is_finite() {
         return Err("stance.min_confidence must be a finite number".into());
     }
-    Ok(())
+    match (&st.mode, &st.probe) {
+        (super::StanceMode::Probe, None) => Err(
+            "stance.mode = \"probe\" needs a [stance.probe] section (brief train stance writes it)"
+                .into(),
+        ),
+        (super::StanceMode::Probe, Some(p)) if p.depths.is_empty() => {
+            Err("stance.probe.depths must name at least one layer".into())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Every weight and tokenizer file has a well-formed checksum (required when the config is

@@ -32,6 +32,17 @@ pub trait CausalLm: Send {
     ) -> Result<Option<Tensor>> {
         Ok(None)
     }
+    /// Like `forward`, but returns the last position's residual stream after each of
+    /// `depths` layers (see `Decoder::last_token_states`) instead of logits: what a trained
+    /// probe reads. `None` when the model cannot expose them.
+    fn last_states(
+        &mut self,
+        _tokens: &[u32],
+        _pos: usize,
+        _depths: &[usize],
+    ) -> Result<Option<Vec<Tensor>>> {
+        Ok(None)
+    }
     /// Ends a beam search: the cache holds the prompt again. False when it cannot (the
     /// caller then clears it).
     fn end_beams(&mut self) -> bool {
@@ -87,6 +98,47 @@ impl<M: CausalLm> Session<M> {
 
     /// Feeds `prompt`, reusing the longest cached prefix; returns the last position's logits.
     pub fn prefill(&mut self, prompt: &[u32]) -> Result<(Tensor, usize)> {
+        let keep = self.keep_prefix(prompt);
+        let mut logits = None;
+        let mut pos = keep;
+        for chunk in prompt[keep..].chunks(PREFILL_CHUNK) {
+            logits = Some(self.model.forward(chunk, pos)?);
+            pos += chunk.len();
+            self.cached.extend_from_slice(chunk);
+        }
+        let logits = logits.ok_or_else(|| candle_core::Error::Msg("empty prompt".into()))?;
+        Ok((logits, prompt.len() - keep))
+    }
+
+    /// Feeds `prompt` like `prefill`, but returns the last position's states at `depths`
+    /// concatenated into one vector (None when the model cannot expose them).
+    pub fn last_states(&mut self, prompt: &[u32], depths: &[usize]) -> Result<Option<Vec<f32>>> {
+        if prompt.is_empty() {
+            return Err(candle_core::Error::Msg("empty prompt".into()).into());
+        }
+        let keep = self.keep_prefix(prompt);
+        let rest = &prompt[keep..];
+        let tail = rest.len().saturating_sub(1) / PREFILL_CHUNK * PREFILL_CHUNK;
+        let mut pos = keep;
+        for chunk in rest[..tail].chunks(PREFILL_CHUNK) {
+            self.model.forward(chunk, pos)?;
+            pos += chunk.len();
+            self.cached.extend_from_slice(chunk);
+        }
+        let Some(states) = self.model.last_states(&rest[tail..], pos, depths)? else {
+            return Ok(None);
+        };
+        self.cached.extend_from_slice(&rest[tail..]);
+        let mut out = Vec::new();
+        for s in states {
+            out.extend(s.to_dtype(DType::F32)?.to_vec1::<f32>()?);
+        }
+        Ok(Some(out))
+    }
+
+    /// Rolls the cache back to the longest prefix it shares with `prompt` (leaving at least
+    /// one token to run) and returns how many positions it kept.
+    fn keep_prefix(&mut self, prompt: &[u32]) -> usize {
         let mut keep = if self.reuse_prefix {
             self.cached
                 .iter()
@@ -103,15 +155,7 @@ impl<M: CausalLm> Session<M> {
             keep = 0;
         }
         self.cached.truncate(keep);
-        let mut logits = None;
-        let mut pos = keep;
-        for chunk in prompt[keep..].chunks(PREFILL_CHUNK) {
-            logits = Some(self.model.forward(chunk, pos)?);
-            pos += chunk.len();
-            self.cached.extend_from_slice(chunk);
-        }
-        let logits = logits.ok_or_else(|| candle_core::Error::Msg("empty prompt".into()))?;
-        Ok((logits, prompt.len() - keep))
+        keep
     }
 
     /// Feeds one more token after the cached ones.

@@ -14,6 +14,7 @@ mod named;
 mod names;
 pub mod nli_stance;
 mod orgs;
+pub mod probe_stance;
 mod proposals;
 pub mod score;
 pub mod stance;

@@ -115,7 +115,15 @@ pub trait StanceClassifier: Send {
     fn min_confidence(&self) -> f32;
     /// Most evidence sentences to pass per actor.
     fn max_evidence(&self) -> usize;
+    /// Starts recording the features each `classify` reads (a probe's model states), for
+    /// `brief train stance`; None for classifiers that read none.
+    fn record_features(&mut self) -> Option<FeatureSink> {
+        None
+    }
 }
+
+/// Features recorded by a classifier: (actor, feature vector) per `classify` call.
+pub type FeatureSink = std::sync::Arc<Mutex<Vec<(String, Vec<f32>)>>>;
 
 /// Scores label words with a chat model.
 pub struct LlmStance {
@@ -134,33 +142,6 @@ impl LlmStance {
             cfg,
             content_free: None,
         }
-    }
-
-    fn messages(&self, q: &StanceQuery, question: &str) -> Result<Vec<ChatMessage>> {
-        let env = minijinja::Environment::new();
-        let render = |t: &str, question: &str| {
-            env.render_str(
-                t,
-                minijinja::context! {
-                    title => q.title, article => q.article, actor => q.actor,
-                    aliases => q.aliases.iter().filter(|a| a.as_str() != q.actor).collect::<Vec<_>>(),
-                    target => q.target, evidence => q.evidence, question => question,
-                },
-            )
-            .map_err(|e| BriefError::Template(format!("stance prompt: {e}")))
-        };
-        let question = if question.is_empty() {
-            String::new()
-        } else {
-            render(question, "")?
-        };
-        let user = render(&self.cfg.user, &question)?;
-        let mut m = Vec::new();
-        if let Some(s) = &self.cfg.system {
-            m.push(ChatMessage::system(s.clone()));
-        }
-        m.push(ChatMessage::user(user));
-        Ok(m)
     }
 
     /// Log-score of each label (favor, against, neutral).
@@ -186,6 +167,11 @@ impl LlmStance {
                 let (qs, qo) = (ln_1m_exp(ps), ln_1m_exp(po));
                 Ok([ps + qo, po + qs, qs + qo])
             }
+            // Loaded as a ProbeStance instead (pipeline::load_classifier).
+            StanceMode::Probe => Err(BriefError::Usage(format!(
+                "'{}' is a trained probe; it is not asked questions",
+                self.name
+            ))),
         }
     }
 
@@ -196,10 +182,44 @@ impl LlmStance {
         question: &str,
         groups: &[Vec<String>],
     ) -> Result<Vec<f32>> {
-        let messages = self.messages(q, question)?;
+        let messages = stance_messages(&self.cfg, q, question)?;
         let groups: Vec<&[String]> = groups.iter().map(Vec::as_slice).collect();
         group_logprobs(lock(&self.model).as_mut(), &messages, &groups)
     }
+}
+
+/// The chat messages of a stance prompt: `cfg.user` rendered for `q`, with `question`
+/// (itself a template) in place of `{{ question }}`; shared by the scored and probe modes so
+/// both see exactly the same prompt.
+pub fn stance_messages(
+    cfg: &StanceConfig,
+    q: &StanceQuery,
+    question: &str,
+) -> Result<Vec<ChatMessage>> {
+    let env = minijinja::Environment::new();
+    let render = |t: &str, question: &str| {
+        env.render_str(
+            t,
+            minijinja::context! {
+                title => q.title, article => q.article, actor => q.actor,
+                aliases => q.aliases.iter().filter(|a| a.as_str() != q.actor).collect::<Vec<_>>(),
+                target => q.target, evidence => q.evidence, question => question,
+            },
+        )
+        .map_err(|e| BriefError::Template(format!("stance prompt: {e}")))
+    };
+    let question = if question.is_empty() {
+        String::new()
+    } else {
+        render(question, "")?
+    };
+    let user = render(&cfg.user, &question)?;
+    let mut m = Vec::new();
+    if let Some(s) = &cfg.system {
+        m.push(ChatMessage::system(s.clone()));
+    }
+    m.push(ChatMessage::user(user));
+    Ok(m)
 }
 
 /// ln(1 - e^x) for x <= 0, stable near 0.

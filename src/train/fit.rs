@@ -201,7 +201,12 @@ fn lr_factor(step: usize, warmup: usize, total: usize) -> f64 {
 }
 
 /// An epoch's figures: mean loss, its curve in tenths, and the dev scores.
-fn epoch_stats(epoch: usize, losses: &[f64], m: &StanceMetrics, seconds: f64) -> EpochStats {
+pub(super) fn epoch_stats(
+    epoch: usize,
+    losses: &[f64],
+    m: &StanceMetrics,
+    seconds: f64,
+) -> EpochStats {
     let tenth = losses.len().div_ceil(10).max(1);
     EpochStats {
         epoch,

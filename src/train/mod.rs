@@ -9,6 +9,9 @@
 mod cache;
 pub mod data;
 pub mod fit;
+pub mod probe;
+mod probe_cache;
+mod probe_fit;
 pub mod report;
 
 pub use fit::FitSettings;
@@ -30,7 +33,8 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
     pub data: Vec<PathBuf>,
-    pub dev: PathBuf,
+    /// Dev files (the epoch is chosen on them together).
+    pub dev: Vec<PathBuf>,
     /// Backbone config name or path (an `encoder-classifier` without a head).
     pub backbone: String,
     pub out: PathBuf,
@@ -46,6 +50,8 @@ pub struct TrainOptions {
     pub offline: bool,
     /// The command line, recorded in the report.
     pub command: String,
+    /// Settings of a probe (used when the backbone is a chat model).
+    pub probe: probe::ProbeOptions,
 }
 
 /// Where the phases stand, for a progress display.
@@ -134,7 +140,7 @@ pub fn train_stance(
         backbone: base.name.clone(),
         seed: opts.fit.seed,
         data: opts.data.iter().map(|p| p.display().to_string()).collect(),
-        dev: opts.dev.display().to_string(),
+        dev: join_paths(&opts.dev),
         train_items: items.len(),
         dev_items: dev_items.len(),
         label_counts,
@@ -166,7 +172,7 @@ fn backbone_config(opts: &TrainOptions) -> Result<ModelConfig> {
     if base.architecture != Architecture::EncoderClassifier {
         return Err(BriefError::Usage(format!(
             "--backbone '{}' is a {} model; brief trains on encoder-classifier backbones \
-             (e.g. all-minilm-l6-v2)",
+             (e.g. all-minilm-l6-v2) and probes GGUF chat models (e.g. qwen2.5-coder-1.5b-instruct)",
             base.name,
             base.architecture.as_str()
         )));
@@ -189,8 +195,16 @@ fn load_train_and_dev(
     Vec<data::Item>,
 )> {
     let (examples, items) = data::load_items(&opts.data, max_evidence)?;
-    let (dev_examples, dev_items) =
-        data::load_items(std::slice::from_ref(&opts.dev), max_evidence)?;
+    let (dev_examples, dev_items) = data::load_items(&opts.dev, max_evidence)?;
+    refuse_dev_overlap(&examples, &dev_examples)?;
+    Ok((examples, items, dev_items))
+}
+
+/// Fails when `--dev` shares a text with `--data`.
+fn refuse_dev_overlap(
+    examples: &[crate::eval::dataset::Example],
+    dev_examples: &[crate::eval::dataset::Example],
+) -> Result<()> {
     let seen: std::collections::HashSet<String> =
         examples.iter().map(|e| text_hash(&e.text)).collect();
     let shared = dev_examples
@@ -203,7 +217,26 @@ fn load_train_and_dev(
              would overfit unseen (split by text, as scripts/dsa_train_data does)"
         )));
     }
-    Ok((examples, items, dev_items))
+    Ok(())
+}
+
+/// File names for the report, comma-separated.
+fn join_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The trained classifier's config name: `--name`, or the output folder's name.
+fn output_name(opts: &TrainOptions) -> String {
+    opts.name.clone().unwrap_or_else(|| {
+        opts.out
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(char::is_whitespace, "-"))
+            .unwrap_or_else(|| "trained-stance".into())
+    })
 }
 
 /// Runs the frozen layers once over the training and the dev items, reporting progress.
@@ -311,12 +344,7 @@ fn save(
     candle_core::safetensors::save(&tensors, &head)?;
     let report_path = opts.out.join("training.json");
     report.save(&report_path)?;
-    let name = opts.name.clone().unwrap_or_else(|| {
-        opts.out
-            .file_name()
-            .map(|n| n.to_string_lossy().replace(char::is_whitespace, "-"))
-            .unwrap_or_else(|| "trained-stance".into())
-    });
+    let name = output_name(opts);
     let best = report.epochs.iter().find(|e| e.epoch == report.best_epoch);
     let mut cfg = base.clone();
     cfg.name = name;

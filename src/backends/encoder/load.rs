@@ -25,6 +25,25 @@ pub fn beside_config(cfg: &ModelConfig, p: &Path) -> PathBuf {
     }
 }
 
+/// Fails when a trained head on disk is not the one its config was written with.
+pub fn check_head(head: &Path, want: Option<&str>) -> Result<()> {
+    let Some(want) = want else {
+        return Ok(());
+    };
+    let got = crate::fetch::sha256_file(head)?;
+    if got.eq_ignore_ascii_case(want) {
+        return Ok(());
+    }
+    Err(BriefError::ChecksumMismatch {
+        file: head.display().to_string(),
+        expected: want.to_string(),
+        actual: got,
+        remedy: "the trained head is not the one its brief.toml was written with; \
+                 train again, or restore the file"
+            .into(),
+    })
+}
+
 /// Loads the backbone named by `cfg` from its fetched files.
 pub fn load_backbone(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> Result<Backbone> {
     let named = files.named(cfg);
@@ -93,19 +112,7 @@ pub fn load_classifier(
         ))
     })?;
     let head = beside_config(cfg, head);
-    if let Some(want) = &enc.head_sha256 {
-        let got = crate::fetch::sha256_file(&head)?;
-        if !got.eq_ignore_ascii_case(want) {
-            return Err(BriefError::ChecksumMismatch {
-                file: head.display().to_string(),
-                expected: want.clone(),
-                actual: got,
-                remedy: "the trained head is not the one its brief.toml was written with; \
-                         train again, or restore the file"
-                    .into(),
-            });
-        }
-    }
+    check_head(&head, enc.head_sha256.as_deref())?;
     let backbone = load_backbone(cfg, files, device)?;
     if enc.trained_layers > backbone.bert.layers.len() {
         return Err(BriefError::BadConfig {

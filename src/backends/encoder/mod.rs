@@ -13,7 +13,7 @@ mod encode;
 mod load;
 
 pub use encode::{mention_weights, Encoded, SentenceEncoder};
-pub use load::{beside_config, load_backbone, load_classifier, Backbone};
+pub use load::{beside_config, check_head, load_backbone, load_classifier, Backbone};
 
 use bert::{weighted_mean, Bert, Layer};
 use candle_core::{DType, Device, IndexOp, Module, Tensor};

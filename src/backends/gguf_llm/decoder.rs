@@ -373,12 +373,18 @@ impl Decoder {
     /// Runs `tokens` at `pos..`; returns the hidden states after the final norm `(1, seq, d)`.
     fn hidden(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor> {
         let x = self.embed.lookup(tokens, &self.device)?.unsqueeze(0)?;
-        self.layers_forward(x, pos)
+        self.layers_forward(x, pos, &mut |_, _| Ok(()))
     }
 
     /// Runs embeddings `(batch, seq, d)` through the layers at positions `pos..`; a batch
     /// above 1 is one token per beam, each row continuing its own row of the caches.
-    fn layers_forward(&mut self, mut x: Tensor, pos: usize) -> Result<Tensor> {
+    /// `capture` sees the residual stream after each layer (its 1-based depth first).
+    fn layers_forward(
+        &mut self,
+        mut x: Tensor,
+        pos: usize,
+        capture: &mut dyn FnMut(usize, &Tensor) -> Result<()>,
+    ) -> Result<Tensor> {
         let seq = x.dim(1)?;
         let mask = if seq > 1 {
             Some(candle_transformers::utils::build_causal_mask(
@@ -399,8 +405,40 @@ impl Decoder {
                 .down
                 .forward(&(candle_nn::ops::silu(&l.gate.forward(&h)?)? * l.up.forward(&h)?)?)?;
             x = (x1 + m)?;
+            capture(li + 1, &x)?;
         }
         self.norm.forward(&x)
+    }
+
+    /// The residual stream at the last of `tokens` after each of `depths` layers (1-based;
+    /// 0 or above the layer count means the last layer), each scaled to unit root-mean-square
+    /// so depths are comparable: the features a trained probe reads. Runs like `forward`,
+    /// continuing the cache.
+    pub fn last_token_states(
+        &mut self,
+        tokens: &[u32],
+        pos: usize,
+        depths: &[usize],
+    ) -> Result<Vec<Tensor>> {
+        let n = self.layers.len();
+        let depths: Vec<usize> = depths
+            .iter()
+            .map(|&d| if d == 0 || d > n { n } else { d })
+            .collect();
+        let last = tokens.len().saturating_sub(1);
+        let mut got: Vec<Option<Tensor>> = vec![None; depths.len()];
+        let x = self.embed.lookup(tokens, &self.device)?.unsqueeze(0)?;
+        self.layers_forward(x, pos, &mut |depth, h| {
+            for (slot, _) in got.iter_mut().zip(&depths).filter(|(_, &d)| d == depth) {
+                let v = h.i((0, last, ..))?;
+                let rms = v.sqr()?.mean_all()?.sqrt()?;
+                *slot = Some(v.broadcast_div(&(rms + 1e-6)?)?);
+            }
+            Ok(())
+        })?;
+        got.into_iter()
+            .map(|t| t.ok_or_else(|| candle_core::Error::Msg("probe depth not reached".into())))
+            .collect()
     }
 
     /// Logits for every position of `tokens`, `(seq, vocab)`: for scoring continuations.
@@ -415,6 +453,15 @@ impl CausalLm for Decoder {
         let h = self.hidden(tokens, pos)?;
         let last = h.i((.., tokens.len() - 1, ..))?;
         Ok(self.output.forward(&last)?.squeeze(0)?)
+    }
+
+    fn last_states(
+        &mut self,
+        tokens: &[u32],
+        pos: usize,
+        depths: &[usize],
+    ) -> crate::error::Result<Option<Vec<Tensor>>> {
+        Ok(Some(self.last_token_states(tokens, pos, depths)?))
     }
 
     fn truncate_cache(&mut self, len: usize) -> bool {
@@ -469,7 +516,7 @@ impl CausalLm for Decoder {
             }
         }
         let x = self.embed.lookup(tokens, &self.device)?.unsqueeze(1)?;
-        let h = self.layers_forward(x, pos)?;
+        let h = self.layers_forward(x, pos, &mut |_, _| Ok(()))?;
         Ok(Some(self.output.forward(&h.squeeze(1)?)?))
     }
 

@@ -51,6 +51,14 @@ impl CausalLm for Box<dyn CausalLm> {
     fn end_beams(&mut self) -> bool {
         (**self).end_beams()
     }
+    fn last_states(
+        &mut self,
+        tokens: &[u32],
+        pos: usize,
+        depths: &[usize],
+    ) -> Result<Option<Vec<Tensor>>> {
+        (**self).last_states(tokens, pos, depths)
+    }
 }
 
 /// Opens a GGUF and checks that every tensor lies inside the file (a truncated download is
@@ -228,6 +236,19 @@ impl GgufLlm {
     }
 
     /// The tokenizer, for callers that score text.
+    /// The rendered conversation's tokens, refused when they fill the whole context.
+    fn fitting_prompt(&self, messages: &[ChatMessage]) -> Result<Vec<u32>> {
+        let prompt = self.encode_chat(messages)?;
+        if prompt.len() >= self.context_length {
+            return Err(BriefError::Usage(format!(
+                "prompt of {} tokens does not fit the context of {} tokens",
+                prompt.len(),
+                self.context_length
+            )));
+        }
+        Ok(prompt)
+    }
+
     pub fn tokenizer(&self) -> &Tokenizer {
         &self.tokenizer
     }
@@ -271,20 +292,22 @@ impl Generator for GgufLlm {
         self.session.reuse_prefix = on;
     }
 
+    fn prompt_states(
+        &mut self,
+        messages: &[ChatMessage],
+        depths: &[usize],
+    ) -> Result<Option<Vec<f32>>> {
+        let prompt = self.fitting_prompt(messages)?;
+        self.session.last_states(&prompt, depths)
+    }
+
     fn chat(
         &mut self,
         messages: &[ChatMessage],
         settings: &GenerationConfig,
         on_text: &mut dyn FnMut(&str),
     ) -> Result<Generation> {
-        let prompt = self.encode_chat(messages)?;
-        if prompt.len() >= self.context_length {
-            return Err(BriefError::Usage(format!(
-                "prompt of {} tokens does not fit the context of {} tokens",
-                prompt.len(),
-                self.context_length
-            )));
-        }
+        let prompt = self.fitting_prompt(messages)?;
         if settings.num_beams > 1 {
             if prompt.len() + settings.max_new_tokens > self.context_length {
                 return Err(BriefError::Usage(format!(
