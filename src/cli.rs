@@ -328,10 +328,11 @@ pub struct TrainStanceArgs {
     /// Stop after N epochs without a better dev macro-F1.
     #[arg(long, default_value_t = 2)]
     pub patience: usize,
-    /// Probe only: the question ending the stance prompt, whose last token's states the
-    /// head reads (minijinja: actor, target).
+    /// Probe only: a question ending the stance prompt, whose last token's states the head
+    /// reads (minijinja: actor, target); repeat for several. Default: the chat model's own
+    /// support and opposition questions, so the probe sees what its scored answers come from.
     #[arg(long, value_name = "TEXT")]
-    pub probe_question: Option<String>,
+    pub probe_question: Vec<String>,
     /// Probe only: layers whose states are read, 1-based, comma-separated (0 = the last).
     #[arg(long, value_delimiter = ',', value_name = "N,N")]
     pub probe_depths: Option<Vec<usize>>,

@@ -235,7 +235,10 @@ fn eval(
             b.file, b.line, b.error
         );
     }
-    crate::train_cmd::refuse_overlap(g, &examples)?;
+    // Only scored stance labels come from a trained classifier.
+    if !finder_only && !no_labels {
+        crate::train_cmd::refuse_overlap(g, &examples)?;
+    }
     let (mut report, (s, c)) = if finder_only {
         (evaluate_finder(&examples, &mut |_, _| {}), (None, None))
     } else {

@@ -122,7 +122,7 @@ fn train_options(g: &GlobalArgs, a: &TrainStanceArgs) -> TrainOptions {
 fn probe_options(a: &TrainStanceArgs) -> ProbeOptions {
     let d = ProbeOptions::default();
     ProbeOptions {
-        question: a.probe_question.clone().unwrap_or(d.question),
+        questions: a.probe_question.clone(),
         depths: a.probe_depths.clone().unwrap_or(d.depths),
         max_train: a.max_train,
         max_dev: a.max_dev,

@@ -314,9 +314,10 @@ pub struct StanceConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProbeConfig {
-    /// The question that ends the prompt (minijinja; `actor`, `target`): the state at its
-    /// last token is what the head reads.
-    pub question: String,
+    /// The questions that end the prompt, one forward pass each (minijinja; `actor`,
+    /// `target`): the states at their last token, concatenated, are what the head reads.
+    /// The prompt is the `[stance]` one, so the article's prefix is shared by all of them.
+    pub questions: Vec<String>,
     /// Layers whose residual stream is read, 1-based (0: the last layer).
     pub depths: Vec<usize>,
     /// The trained head (safetensors: `weight` (3, D), `bias` (3), `mean` and `scale` (D)),

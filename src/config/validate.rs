@@ -25,7 +25,9 @@ pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
         fields.push(("stance.support_question", &st.support_question));
         fields.push(("stance.oppose_question", &st.oppose_question));
         if let Some(p) = &st.probe {
-            fields.push(("stance.probe.question", &p.question));
+            for q in &p.questions {
+                fields.push(("stance.probe.questions", q));
+            }
         }
     }
     if let Some(n) = &cfg.nli {
@@ -120,8 +122,8 @@ pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
             "stance.mode = \"probe\" needs a [stance.probe] section (brief train stance writes it)"
                 .into(),
         ),
-        (super::StanceMode::Probe, Some(p)) if p.depths.is_empty() => {
-            Err("stance.probe.depths must name at least one layer".into())
+        (super::StanceMode::Probe, Some(p)) if p.depths.is_empty() || p.questions.is_empty() => {
+            Err("stance.probe needs at least one of depths and of questions".into())
         }
         _ => Ok(()),
     }

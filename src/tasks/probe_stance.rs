@@ -1,8 +1,10 @@
 //! Stance from a linear probe on the chat model's own states: the stance prompt (article
 //! first, so its prefix is reused across actors) ends with a question, one forward pass runs
-//! it, and a head trained by `brief train stance` reads the residual stream at its last token.
-//! One pass per actor instead of scoring answer words to two questions, and the head learns
-//! from labelled data what the prompt alone gets wrong.
+//! it, and a head trained by `brief train stance` reads the residual stream at its last token
+//! (with several questions, their states side by side). Asked the scored classifier's own
+//! support and opposition questions, the probe sees everything the scored answer words are
+//! computed from — the yes/no logits are a linear function of the last layer's state — and
+//! learns from labelled data what the prompt alone gets wrong.
 
 use super::stance::{
     lock, stance_messages, FeatureSink, SharedGenerator, StanceClassifier, StanceQuery,
@@ -142,17 +144,21 @@ impl ProbeStance {
         })
     }
 
-    /// The model's states for one query (the prompt rendered exactly as in scored mode).
+    /// The model's states for one query: at the end of each question (the prompt rendered
+    /// exactly as in scored mode), concatenated.
     fn features(&mut self, q: &StanceQuery) -> Result<Vec<f32>> {
-        let messages = stance_messages(&self.cfg, q, &self.probe.question)?;
-        lock(&self.model)
-            .prompt_states(&messages, &self.probe.depths)?
-            .ok_or_else(|| {
+        let mut out = Vec::new();
+        for question in &self.probe.questions {
+            let messages = stance_messages(&self.cfg, q, question)?;
+            let states = lock(&self.model).prompt_states(&messages, &self.probe.depths)?;
+            out.extend(states.ok_or_else(|| {
                 BriefError::Usage(format!(
                     "'{}' cannot expose its states to a probe (only GGUF llama / qwen models can)",
                     self.name
                 ))
-            })
+            })?);
+        }
+        Ok(out)
     }
 }
 

@@ -30,8 +30,9 @@ use std::time::Instant;
 /// What a probe is trained on and with.
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
-    /// The question ending the prompt (minijinja; `actor`, `target`).
-    pub question: String,
+    /// The questions ending the prompt (minijinja; `actor`, `target`); empty: the chat
+    /// model's own support and opposition questions, its prompt unchanged.
+    pub questions: Vec<String>,
     /// Layers read, 1-based (0: the last).
     pub depths: Vec<usize>,
     /// Train on at most this many examples of each `--data` file (a seeded sample): a chat model's
@@ -48,9 +49,7 @@ pub struct ProbeOptions {
 impl Default for ProbeOptions {
     fn default() -> Self {
         Self {
-            question:
-                "Where does {{ actor }} stand on {{ target }}? Answer support, oppose or neither."
-                    .into(),
+            questions: Vec::new(),
             depths: vec![18, 0],
             max_train: None,
             max_dev: None,
@@ -347,7 +346,7 @@ fn features_key(
             .map(|f| &f.sha256)
             .collect::<Vec<_>>(),
         st,
-        (&opts.probe.question, &opts.probe.depths),
+        (&opts.probe.questions, &opts.probe.depths),
         ids(train),
         ids(dev)
     ))
@@ -366,15 +365,20 @@ fn probe_config(
         .clone()
         .ok_or_else(|| BriefError::Usage("no [stance]".into()))?;
     st.mode = StanceMode::Probe;
-    // The probe's question asks for a position, not a yes or a no.
-    st.user = st
-        .user
-        .replace("{{ question }} Answer yes or no.", "{{ question }}");
+    let questions = if opts.probe.questions.is_empty() {
+        vec![st.support_question.clone(), st.oppose_question.clone()]
+    } else {
+        // Questions of one's own ask for a position, not a yes or a no.
+        st.user = st
+            .user
+            .replace("{{ question }} Answer yes or no.", "{{ question }}");
+        opts.probe.questions.clone()
+    };
     st.bias = LabelBias::default();
     st.min_confidence = 0.0;
     let trained = head_sha256.is_some();
     st.probe = Some(ProbeConfig {
-        question: opts.probe.question.clone(),
+        questions,
         depths: opts.probe.depths.clone(),
         head: trained.then(|| PathBuf::from("head.safetensors")),
         head_sha256,
