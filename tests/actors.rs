@@ -265,3 +265,15 @@ fn a_body_only_spoken_to_is_not_an_actor() {
     assert!(!n.contains(&"US Congress"), "{n:?}");
     assert!(n.contains(&"Pentagon"), "{n:?}");
 }
+
+#[test]
+fn a_name_with_a_glued_particle_stays_whole() {
+    // From the second tuning half: the name used to stop at "al-Assad", leaving "Bashar".
+    let a = find(
+        "The jet, from the Russian air contingent deployed in Syria in support of President \
+         Bashar al-Assad, ignored warnings. President Bashar al-Assad said the strikes would go on.",
+    );
+    let n = names(&a);
+    assert!(n.contains(&"Bashar al-Assad"), "{n:?}");
+    assert!(!n.contains(&"Bashar"), "{n:?}");
+}

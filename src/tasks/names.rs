@@ -91,6 +91,22 @@ fn is_capitalized(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// A name part glued to a lowercase particle ("al-Assad", "el-Sisi", "bin-Talal"): it
+/// continues a name ("President Bashar al-Assad") though it starts lowercase.
+fn is_particle_name(w: &str) -> bool {
+    w.split_once('-').is_some_and(|(p, rest)| {
+        matches!(
+            p,
+            "al" | "el" | "ad" | "as" | "ash" | "at" | "az" | "bin" | "ibn" | "abu" | "abd"
+        ) && is_capitalized(rest)
+    })
+}
+
+/// A word that can be part of a name: capitalized, or a particle form.
+fn is_name_word(w: &str) -> bool {
+    is_capitalized(w) || is_particle_name(w)
+}
+
 const CONNECTORS: &[&str] = &[
     "of", "for", "and", "the", "de", "del", "della", "da", "di", "van", "von", "der", "le", "la",
     "du", "des", "bin", "al", "&",
@@ -136,7 +152,7 @@ fn raw_runs(text: &str) -> Vec<Vec<Word>> {
         if !continues && !cur.is_empty() {
             runs.push(std::mem::take(&mut cur));
         }
-        if is_capitalized(t) {
+        if is_capitalized(t) || (!cur.is_empty() && is_particle_name(t)) {
             let possessive = possessive_stem(t);
             let end = possessive.map_or(w.end, |s| w.start + s.len());
             cur.push(Word {
@@ -174,7 +190,7 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
         let flush = |part: &mut Vec<Word>, titled: &mut bool, out: &mut Vec<Chunk>| {
             while part
                 .last()
-                .is_some_and(|w| !is_capitalized(&text[w.start..w.end]))
+                .is_some_and(|w| !is_name_word(&text[w.start..w.end]))
             {
                 part.pop();
             }
@@ -215,7 +231,7 @@ pub fn person_words(chunk: &Chunk, text: &str) -> Option<Vec<Word>> {
         .rposition(|t| TITLES.contains(t))
         .map_or(0, |i| i + 1);
     let rest: Vec<Word> = chunk.words[from..].to_vec();
-    let all_caps = rest.iter().all(|w| is_capitalized(&text[w.start..w.end]));
+    let all_caps = rest.iter().all(|w| is_name_word(&text[w.start..w.end]));
     (!rest.is_empty() && all_caps).then_some(rest)
 }
 
