@@ -277,3 +277,15 @@ fn a_name_with_a_glued_particle_stays_whole() {
     assert!(n.contains(&"Bashar al-Assad"), "{n:?}");
     assert!(!n.contains(&"Bashar"), "{n:?}");
 }
+
+#[test]
+fn a_capitalized_compound_adjective_is_no_name_but_a_hyphenated_name_is() {
+    // From the second tuning half: "Left-wing government" was listed as an actor.
+    let a = find(
+        "A senior official told the newspaper: 'We are a Left-wing government.' Prime Minister \
+         Prayuth Chan-ocha said the inquiry would continue.",
+    );
+    let n = names(&a);
+    assert!(!n.iter().any(|x| x.contains("Left-wing")), "{n:?}");
+    assert!(n.contains(&"Prayuth Chan-ocha"), "{n:?}");
+}

@@ -102,6 +102,35 @@ fn is_particle_name(w: &str) -> bool {
     })
 }
 
+/// A capitalized compound of an adjective-forming word and a lowercase part ("Left-wing",
+/// "Pro-government", "Anti-war"): an adjective at a sentence start or in a quote, never a
+/// name (unlike "Prayuth Chan-ocha", whose first part is no such word).
+fn is_compound_adjective(w: &str) -> bool {
+    w.split_once('-').is_some_and(|(head, rest)| {
+        rest.starts_with(|c: char| c.is_lowercase())
+            && matches!(
+                head,
+                "Left"
+                    | "Right"
+                    | "Far"
+                    | "Centre"
+                    | "Center"
+                    | "Pro"
+                    | "Anti"
+                    | "Non"
+                    | "Post"
+                    | "Pre"
+                    | "Self"
+                    | "Cross"
+                    | "Hard"
+                    | "Ultra"
+                    | "Ex"
+                    | "Well"
+                    | "So"
+            )
+    })
+}
+
 /// A word that can be part of a name: capitalized, or a particle form.
 fn is_name_word(w: &str) -> bool {
     is_capitalized(w) || is_particle_name(w)
@@ -205,7 +234,7 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
         };
         for w in run {
             let t = &text[w.start..w.end];
-            if NOT_NAME_WORDS.contains(&t) && !TITLES.contains(&t) {
+            if (NOT_NAME_WORDS.contains(&t) && !TITLES.contains(&t)) || is_compound_adjective(t) {
                 flush(&mut part, &mut titled, &mut out);
             } else if part.is_empty() && TITLES.contains(&t) {
                 titled = true;
