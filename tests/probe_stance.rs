@@ -8,6 +8,9 @@ use common::*;
 use std::path::Path;
 
 const SMOL: &str = "smollm2-135m-instruct";
+/// The 135M model's yes/no answers carry little, so the probe asks for a position instead.
+const ONE_QUESTION: &str =
+    "Where does {{ actor }} stand on {{ target }}? Answer support, oppose or neither.";
 
 /// One classifier-only example per line: `actor` toward `target`, labelled by the verb.
 fn examples(path: &Path, actors: &[&str], prefix: &str) {
@@ -76,6 +79,7 @@ fn a_probe_learns_a_separable_rule_and_loads_from_its_config() {
             "40",
         ])
         .args(["--head-lr", "0.01", "--probe-depths", "20,0", "--seed", "3"])
+        .args(["--probe-question", ONE_QUESTION])
         .arg("--data")
         .arg(&train)
         .arg("--dev")
