@@ -56,6 +56,24 @@ fn standardizer(train: &Features) -> (Vec<f32>, Vec<f32>) {
     )
 }
 
+/// `f` with each feature centred and scaled.
+fn standardize(f: &Features, mean: &[f32], scale: &[f32]) -> Features {
+    Features {
+        rows: f
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(mean)
+                    .zip(scale)
+                    .map(|((x, m), s)| (x - m) / s)
+                    .collect()
+            })
+            .collect(),
+        labels: f.labels.clone(),
+    }
+}
+
 /// The head's label probabilities for every row.
 pub fn head_probabilities(head: &ProbeHead, data: &Features) -> Result<Vec<[f32; 3]>> {
     data.rows
@@ -89,21 +107,7 @@ pub fn fit_head(
 ) -> Result<(ProbeHead, Vec<EpochStats>, usize)> {
     let device = Device::Cpu;
     let (mean, scale) = standardizer(train);
-    let z = |f: &Features| Features {
-        rows: f
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .zip(&mean)
-                    .zip(&scale)
-                    .map(|((x, m), s)| (x - m) / s)
-                    .collect()
-            })
-            .collect(),
-        labels: f.labels.clone(),
-    };
-    let (ztrain, d) = (z(train), train.dim());
+    let (ztrain, d) = (standardize(train, &mean, &scale), train.dim());
     let w = Var::from_tensor(&Tensor::zeros((3, d), DType::F32, &device)?)?;
     let b = Var::from_tensor(&Tensor::zeros(3, DType::F32, &device)?)?;
     let params = ParamsAdamW {
