@@ -167,6 +167,36 @@ impl<R: std::io::Read + std::io::Seek> Loader<'_, R> {
         ))
     }
 
+    /// Block `i`'s weights (biases and q/k norms where the family has them).
+    fn layer(&mut self, i: usize, eps: f64) -> Result<Layer> {
+        let p = |n: &str| format!("blk.{i}.{n}");
+        Ok(Layer {
+            wq: self.matmul(&p("attn_q.weight"))?,
+            wk: self.matmul(&p("attn_k.weight"))?,
+            wv: self.matmul(&p("attn_v.weight"))?,
+            wo: self.matmul(&p("attn_output.weight"))?,
+            bq: self.dense(&p("attn_q.bias"))?,
+            bk: self.dense(&p("attn_k.bias"))?,
+            bv: self.dense(&p("attn_v.bias"))?,
+            q_norm: if self.has(&p("attn_q_norm.weight")) {
+                Some(self.norm(&p("attn_q_norm.weight"), eps)?)
+            } else {
+                None
+            },
+            k_norm: if self.has(&p("attn_k_norm.weight")) {
+                Some(self.norm(&p("attn_k_norm.weight"), eps)?)
+            } else {
+                None
+            },
+            attn_norm: self.norm(&p("attn_norm.weight"), eps)?,
+            ffn_norm: self.norm(&p("ffn_norm.weight"), eps)?,
+            gate: self.matmul(&p("ffn_gate.weight"))?,
+            up: self.matmul(&p("ffn_up.weight"))?,
+            down: self.matmul(&p("ffn_down.weight"))?,
+            cache: None,
+        })
+    }
+
     fn norm(&mut self, name: &str, eps: f64) -> Result<RmsNorm> {
         RmsNorm::from_qtensor(self.ct.tensor(self.reader, name, self.device)?, eps)
     }
@@ -227,35 +257,9 @@ impl Decoder {
         };
         let norm = ld.norm("output_norm.weight", eps)?;
 
-        let mut layers = Vec::with_capacity(n_layer);
-        for i in 0..n_layer {
-            let p = |n: &str| format!("blk.{i}.{n}");
-            layers.push(Layer {
-                wq: ld.matmul(&p("attn_q.weight"))?,
-                wk: ld.matmul(&p("attn_k.weight"))?,
-                wv: ld.matmul(&p("attn_v.weight"))?,
-                wo: ld.matmul(&p("attn_output.weight"))?,
-                bq: ld.dense(&p("attn_q.bias"))?,
-                bk: ld.dense(&p("attn_k.bias"))?,
-                bv: ld.dense(&p("attn_v.bias"))?,
-                q_norm: if ld.has(&p("attn_q_norm.weight")) {
-                    Some(ld.norm(&p("attn_q_norm.weight"), eps)?)
-                } else {
-                    None
-                },
-                k_norm: if ld.has(&p("attn_k_norm.weight")) {
-                    Some(ld.norm(&p("attn_k_norm.weight"), eps)?)
-                } else {
-                    None
-                },
-                attn_norm: ld.norm(&p("attn_norm.weight"), eps)?,
-                ffn_norm: ld.norm(&p("ffn_norm.weight"), eps)?,
-                gate: ld.matmul(&p("ffn_gate.weight"))?,
-                up: ld.matmul(&p("ffn_up.weight"))?,
-                down: ld.matmul(&p("ffn_down.weight"))?,
-                cache: None,
-            });
-        }
+        let layers = (0..n_layer)
+            .map(|i| ld.layer(i, eps))
+            .collect::<Result<Vec<_>>>()?;
 
         let inv: Vec<f32> = (0..rope_dim)
             .step_by(2)
