@@ -54,6 +54,10 @@ pub struct ModelConfig {
     /// How this model checks summary sentences against the article (defaults when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faithfulness: Option<super::FaithfulnessConfig>,
+    /// A trained probe that keeps the finder's candidates that act in the article (written
+    /// by `brief train actors`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_probe: Option<ActorProbeConfig>,
     /// File the config was read from, when it came from a file.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -221,6 +225,34 @@ pub struct Prompts {
     /// `actor`, `aliases`.
     #[serde(default)]
     pub actor_check: Option<YesNoPrompt>,
+}
+
+/// A linear probe on a chat model's states that judges each candidate actor: the prompt
+/// (article first, so its prefix is shared by every candidate) ends with a question about
+/// the candidate, one forward pass runs it, and a logistic head trained by `brief train
+/// actors` reads the residual stream at its last token. Candidates whose probability of
+/// acting is below `threshold` are dropped, except those the text shows speaking and
+/// governments and blocs (see `tasks::actor_probe`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorProbeConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// Variables: `title`, `article`, `actor`, `aliases`.
+    pub user: String,
+    /// Layers whose residual stream is read, 1-based (0: the last layer).
+    pub depths: Vec<usize>,
+    /// The trained head (safetensors: `weight` and `mean`, `scale` (D), `bias` (1)),
+    /// relative to this config; absent in the untrained config training starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_sha256: Option<String>,
+    /// Probability of acting at or above which a candidate is kept.
+    pub threshold: f32,
+    /// `training.json` beside the config (for the eval overlap check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_report: Option<PathBuf>,
 }
 
 /// A question answered by scoring "yes" against "no" (never by parsing free text).

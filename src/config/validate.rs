@@ -43,6 +43,15 @@ pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
             return Err("prompts.actor_check.min_yes must be between 0 and 1".into());
         }
     }
+    if let Some(a) = &cfg.actor_probe {
+        fields.push(("actor_probe.user", &a.user));
+        if !(0.0..=1.0).contains(&a.threshold) {
+            return Err("actor_probe.threshold must be between 0 and 1".into());
+        }
+        if a.depths.is_empty() {
+            return Err("actor_probe.depths must name at least one layer".into());
+        }
+    }
     if let Some(f) = &cfg.faithfulness {
         fields.push(("faithfulness.user", &f.user));
         fields.push(("faithfulness.repair_user", &f.repair_user));

@@ -6,7 +6,7 @@
 
 use super::lexicon::{
     ACTION_VERBS, AUXILIARIES, GROUP_NOUNS, INSTITUTION_AFTER, LOCATIVES, NOT_NAME_WORDS,
-    POST_NOMINALS, ROLE_AFTER, ROLE_BEFORE, STATE_ORGANS,
+    POST_NOMINALS, ROLE_AFTER, ROLE_BEFORE, SPEECH_VERBS, STATE_ORGANS,
 };
 use regex::Regex;
 use std::sync::OnceLock;
@@ -151,6 +151,15 @@ pub fn acts_before(text: &str, start: usize) -> bool {
         Some(w) => agent(w),
         None => false,
     }
+}
+
+/// Whether some mention of `a` is right next to a verb of saying ("Mali said", "said
+/// Porterfield"): reported speech, so the actor takes a position whatever else the text does.
+pub fn speaks(text: &str, a: &super::actors::Actor) -> bool {
+    let speech = |w: Option<&str>| w.is_some_and(|w| SPEECH_VERBS.contains(&w));
+    a.mentions
+        .iter()
+        .any(|m| speech(next_word(text, m.end)) || speech(previous_word(text, m.start)))
 }
 
 /// Whether a lower-case role comes right before the mention ("chairman Jim Mann").

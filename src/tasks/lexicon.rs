@@ -141,6 +141,16 @@ pub const ACTION_VERBS: &[&str] = &[
     "withdrew", "began", "forbade", "overrode", "bid",
 ];
 
+/// Verbs of saying: a name right before or after one is quoted or reported speaking, the
+/// plainest sign that it takes a position in the story ("Mali said", "said Porterfield").
+#[rustfmt::skip]
+pub const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "told", "warned", "added", "called", "accused", "urged", "insisted",
+    "announced", "stated", "argued", "claimed", "demanded", "condemned", "welcomed", "praised",
+    "criticised", "criticized", "denied", "rejected", "responded", "promised", "vowed", "pledged",
+    "confirmed", "admitted", "explained", "described",
+];
+
 /// Lower-case roles right before a name that show it is a person who acts in the story
 /// ("chairman Jim Mann", "attorney Ron Yengich").
 #[rustfmt::skip]

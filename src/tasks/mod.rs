@@ -1,6 +1,7 @@
 //! The tasks brief performs on an article, each talking to a backend trait, never a model type.
 
 pub mod actor_check;
+pub mod actor_probe;
 pub mod actors;
 mod agency;
 mod countries;
@@ -8,6 +9,7 @@ pub mod encoder_stance;
 pub mod evidence;
 pub mod fit;
 pub mod gazetteer;
+mod head_file;
 mod kinds;
 mod lexicon;
 mod named;

@@ -12,8 +12,6 @@ use super::stance::{
 };
 use crate::config::{ProbeConfig, StanceConfig};
 use crate::error::{BriefError, Result};
-use candle_core::{Device, Tensor};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// The trained head: standardized features times a (3, D) weight plus a bias give the
@@ -62,44 +60,26 @@ impl ProbeHead {
     /// Writes the head as safetensors (`weight`, `bias`, `mean`, `scale`; f32).
     pub fn save(&self, path: &Path) -> Result<()> {
         let d = self.dim();
-        let cpu = Device::Cpu;
-        let tensors: HashMap<String, Tensor> = [
-            (
-                "weight",
-                Tensor::from_vec(self.weight.clone(), (3, d), &cpu)?,
-            ),
-            ("bias", Tensor::from_vec(self.bias.to_vec(), 3, &cpu)?),
-            ("mean", Tensor::from_vec(self.mean.clone(), d, &cpu)?),
-            ("scale", Tensor::from_vec(self.scale.clone(), d, &cpu)?),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        candle_core::safetensors::save(&tensors, path)?;
-        Ok(())
+        super::head_file::save(
+            path,
+            &[
+                ("weight", &self.weight, &[3, d]),
+                ("bias", &self.bias, &[3]),
+                ("mean", &self.mean, &[d]),
+                ("scale", &self.scale, &[d]),
+            ],
+        )
     }
 
     /// Reads a head written by `save`, checking its shapes agree.
     pub fn load(path: &Path) -> Result<Self> {
-        let bad = |m: String| BriefError::BadConfig {
-            origin: path.display().to_string(),
-            message: m,
-        };
-        let t = candle_core::safetensors::load(path, &Device::Cpu)
-            .map_err(|e| bad(format!("not a probe head: {e}")))?;
-        let get = |k: &str| -> Result<Vec<f32>> {
-            let v = t
-                .get(k)
-                .ok_or_else(|| bad(format!("probe head has no '{k}' tensor")))?;
-            Ok(v.flatten_all()?
-                .to_dtype(candle_core::DType::F32)?
-                .to_vec1()?)
-        };
-        let (weight, bias, mean, scale) =
-            (get("weight")?, get("bias")?, get("mean")?, get("scale")?);
+        let what = "probe head";
+        let t = super::head_file::load(path, &["weight", "bias", "mean", "scale"], what)?;
+        let [weight, bias, mean, scale] =
+            <[Vec<f32>; 4]>::try_from(t).map_err(|_| super::head_file::inconsistent(path, what))?;
         let d = mean.len();
         if bias.len() != 3 || weight.len() != 3 * d || scale.len() != d {
-            return Err(bad("probe head tensors have inconsistent shapes".into()));
+            return Err(super::head_file::inconsistent(path, what));
         }
         Ok(Self {
             weight,

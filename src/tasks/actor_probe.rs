@@ -1,0 +1,288 @@
+//! Keeps the finder's candidates that act in the article, judged by a linear probe on the chat
+//! model's own states. The finder's rules cannot tell an entity that acts in the story from
+//! one named in passing (a murder victim, a past opponent, a country in a list), and a small
+//! chat model asked "does it act?" says yes to nearly every name; but its states at the end of
+//! that question separate the two far better than its answer does, and a logistic head
+//! trained on labelled articles (`brief train actors`) reads them. One forward pass per
+//! candidate, with the article's prefix shared by all.
+//!
+//! Two kinds of candidate are kept without asking: one the text shows speaking ("Mali said"),
+//! which takes a position by definition, and governments and blocs, whose finder rules
+//! (a state acts, speaks or is named with its organs) are its most precise, and for which the
+//! head — trained mostly on local news, where states are named in passing — is least reliable.
+
+use super::actors::{Actor, ActorKind};
+use crate::article::Article;
+use crate::backends::Generator;
+use crate::config::ActorProbeConfig;
+use crate::error::{BriefError, Result};
+use crate::runtime::chat::ChatMessage;
+use std::path::Path;
+
+/// A logistic head: standardized features · `weight` + `bias` is the log-odds of acting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorHead {
+    pub weight: Vec<f32>,
+    pub bias: f32,
+    pub mean: Vec<f32>,
+    pub scale: Vec<f32>,
+}
+
+impl ActorHead {
+    /// Feature width.
+    pub fn dim(&self) -> usize {
+        self.mean.len()
+    }
+
+    /// Probability that the candidate whose states are `features` acts in the article.
+    pub fn probability(&self, features: &[f32]) -> Result<f32> {
+        if features.len() != self.dim() {
+            return Err(BriefError::Usage(format!(
+                "the actor probe reads {} features but the model gave {} (a head trained on \
+                 another model or other depths?)",
+                self.dim(),
+                features.len()
+            )));
+        }
+        let z: f32 = features
+            .iter()
+            .zip(self.mean.iter().zip(&self.scale))
+            .zip(&self.weight)
+            .map(|((x, (m, s)), w)| w * (x - m) / s)
+            .sum::<f32>()
+            + self.bias;
+        Ok(1.0 / (1.0 + (-z).exp()))
+    }
+
+    /// Writes the head as safetensors (`weight`, `bias`, `mean`, `scale`; f32).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let d = [self.dim()];
+        super::head_file::save(
+            path,
+            &[
+                ("weight", &self.weight, &d),
+                ("bias", &[self.bias], &[1]),
+                ("mean", &self.mean, &d),
+                ("scale", &self.scale, &d),
+            ],
+        )
+    }
+
+    /// Reads a head written by `save`, checking its shapes agree.
+    pub fn load(path: &Path) -> Result<Self> {
+        let what = "actor probe head";
+        let t = super::head_file::load(path, &["weight", "bias", "mean", "scale"], what)?;
+        let [weight, bias, mean, scale] =
+            <[Vec<f32>; 4]>::try_from(t).map_err(|_| super::head_file::inconsistent(path, what))?;
+        if bias.len() != 1 || weight.len() != mean.len() || scale.len() != mean.len() {
+            return Err(super::head_file::inconsistent(path, what));
+        }
+        Ok(Self {
+            weight,
+            bias: bias[0],
+            mean,
+            scale,
+        })
+    }
+}
+
+/// Whether a candidate is kept without asking the probe (see the module doc).
+pub fn trusted(text: &str, actor: &Actor) -> bool {
+    matches!(actor.kind, ActorKind::Government | ActorKind::Bloc)
+        || super::agency::speaks(text, actor)
+}
+
+/// The probe's prompt for one candidate.
+pub fn probe_messages(
+    cfg: &ActorProbeConfig,
+    view: &Article,
+    actor: &Actor,
+) -> Result<Vec<ChatMessage>> {
+    let others: Vec<&String> = actor.aliases.iter().filter(|a| **a != actor.name).collect();
+    super::prompt_messages(
+        cfg.system.as_deref(),
+        &cfg.user,
+        minijinja::context! {
+            title => view.title, article => view.body, actor => actor.name, aliases => others,
+        },
+        "actor probe",
+    )
+}
+
+/// The model's states at the end of the probe's prompt for `actor`.
+pub fn candidate_states(
+    model: &mut dyn Generator,
+    cfg: &ActorProbeConfig,
+    view: &Article,
+    actor: &Actor,
+) -> Result<Vec<f32>> {
+    let messages = probe_messages(cfg, view, actor)?;
+    model.prompt_states(&messages, &cfg.depths)?.ok_or_else(|| {
+        BriefError::Usage(
+            "this model cannot expose its states to an actor probe (only GGUF llama / qwen \
+                 models can)"
+                .into(),
+        )
+    })
+}
+
+/// The candidates that are trusted or that the head says act (probability ≥ threshold), in
+/// order. `text` is the article body the candidates' mentions index.
+pub fn keep_acting(
+    model: &mut dyn Generator,
+    (cfg, head): (&ActorProbeConfig, &ActorHead),
+    view: &Article,
+    text: &str,
+    candidates: Vec<Actor>,
+) -> Result<Vec<Actor>> {
+    let mut kept = Vec::with_capacity(candidates.len());
+    for actor in candidates {
+        if trusted(text, &actor)
+            || head.probability(&candidate_states(model, cfg, view, &actor)?)? >= cfg.threshold
+        {
+            kept.push(actor);
+        }
+    }
+    Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::GenerationConfig;
+    use crate::runtime::generate::Generation;
+    use crate::tasks::actors::find_all;
+
+    /// States that say "acts" (1.0) for Dundee and "passing" (-1.0) for anyone else, and
+    /// remembers who it was asked about.
+    struct States {
+        asked: Vec<String>,
+    }
+
+    impl Generator for States {
+        fn name(&self) -> &str {
+            "states"
+        }
+        fn count_chat_tokens(&self, m: &[ChatMessage]) -> Result<usize> {
+            Ok(m.iter().map(|x| x.content.len()).sum())
+        }
+        fn count_tokens(&self, t: &str) -> Result<usize> {
+            Ok(t.len())
+        }
+        fn context_length(&self) -> usize {
+            100_000
+        }
+        fn continuation_logprobs(
+            &mut self,
+            _: &[ChatMessage],
+            _: &[String],
+        ) -> Result<(Vec<f32>, usize)> {
+            Err(BriefError::Usage("not used".into()))
+        }
+        fn prompt_states(
+            &mut self,
+            m: &[ChatMessage],
+            depths: &[usize],
+        ) -> Result<Option<Vec<f32>>> {
+            assert_eq!(depths, [18, 0]);
+            let q = m.last().map(|x| x.content.clone()).unwrap_or_default();
+            let acts = q.ends_with("Candidate: Dundee");
+            self.asked.push(q);
+            Ok(Some(vec![if acts { 1.0 } else { -1.0 }, 0.5]))
+        }
+        fn set_prefix_reuse(&mut self, _: bool) {}
+        fn chat(
+            &mut self,
+            _: &[ChatMessage],
+            _: &GenerationConfig,
+            _: &mut dyn FnMut(&str),
+        ) -> Result<Generation> {
+            Err(BriefError::Usage("not used".into()))
+        }
+    }
+
+    fn head() -> ActorHead {
+        ActorHead {
+            weight: vec![2.0, 0.0],
+            bias: 0.0,
+            mean: vec![0.0, 0.5],
+            scale: vec![1.0, 1.0],
+        }
+    }
+
+    fn probe() -> ActorProbeConfig {
+        ActorProbeConfig {
+            system: None,
+            user: "{{ article }}\n\nCandidate: {{ actor }}".into(),
+            depths: vec![18, 0],
+            head: None,
+            head_sha256: None,
+            threshold: 0.3,
+            training_report: None,
+        }
+    }
+
+    fn actor(text: &str, name: &str, kind: ActorKind) -> Actor {
+        let mut a = Actor::new(name, kind);
+        a.add_mentions(find_all(text, name, &[]));
+        a
+    }
+
+    #[test]
+    fn a_candidate_the_probe_finds_only_mentioned_is_dropped_and_states_are_kept_unasked() {
+        // From the FRANK tune set: Dundee acts, Celtic is a past opponent only mentioned.
+        let raw = "Dundee stand by McGowan\n\nDundee have vowed to stand by Paul McGowan, who \
+                   joined from Celtic in 2014. Scotland was his home.";
+        let article = Article::from_text("t", raw);
+        let text = article.body.clone();
+        let candidates = vec![
+            actor(&text, "Dundee", ActorKind::Organization),
+            actor(&text, "Celtic", ActorKind::Organization),
+            actor(&text, "Scotland", ActorKind::Government),
+        ];
+        let mut model = States { asked: Vec::new() };
+        let kept =
+            keep_acting(&mut model, (&probe(), &head()), &article, &text, candidates).unwrap();
+        let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Dundee", "Scotland"]);
+        assert_eq!(model.asked.len(), 2, "a government is kept without asking");
+        assert!(model.asked[0].starts_with("Dundee have vowed"));
+    }
+
+    #[test]
+    fn a_candidate_reported_speaking_is_trusted_one_named_in_passing_is_not() {
+        let text = "Celtic said it would appeal. The deal was criticised by Hearts. He played \
+                    for Rangers in 2014.";
+        assert!(trusted(
+            text,
+            &actor(text, "Celtic", ActorKind::Organization)
+        ));
+        assert!(!trusted(
+            text,
+            &actor(text, "Rangers", ActorKind::Organization)
+        ));
+        let quoted = "\"We will appeal,\" said Porterfield.";
+        assert!(trusted(
+            quoted,
+            &actor(quoted, "Porterfield", ActorKind::Person)
+        ));
+    }
+
+    #[test]
+    fn a_saved_head_loads_with_the_same_probabilities_and_refuses_other_widths() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("head.safetensors");
+        let h = ActorHead {
+            weight: vec![0.25, -1.5, 3.0],
+            bias: -0.125,
+            mean: vec![0.5, 0.0, -2.0],
+            scale: vec![1.0, 2.0, 0.5],
+        };
+        h.save(&path).unwrap();
+        let back = ActorHead::load(&path).unwrap();
+        assert_eq!(back, h);
+        let x = [1.0, -1.0, 0.25];
+        assert_eq!(back.probability(&x).unwrap(), h.probability(&x).unwrap());
+        assert!(back.probability(&[1.0]).is_err());
+    }
+}
