@@ -269,6 +269,57 @@ pub enum TrainCommand {
     ///     --trained-layers 1 --epochs 1 --lr 1e-4 --head-lr 5e-4 --seed 11
     #[command(verbatim_doc_comment)]
     Stance(TrainStanceArgs),
+    /// Train the actor check: a logistic probe on a chat model's states that keeps the actor
+    /// finder's candidates that act in the article. Each --data article with gold actors is
+    /// run through the finder; every candidate, labelled by whether it matches a gold actor,
+    /// is asked "does it act or take a position?" and the model's states at the end of the
+    /// question are read (one forward pass, the article's prefix shared). The threshold is
+    /// chosen by leave-one-article-out cross-validation: the highest keeping --min-recall of
+    /// the acting candidates. Speakers, governments and blocs are kept without asking.
+    /// Writes OUT/brief.toml (name it as `actor_check` in a defaults file, see
+    /// models/default.toml), OUT/head.safetensors and OUT/training.json. Deterministic.
+    ///
+    /// Example (the shipped models/qwen2.5-coder-1.5b-actors, see the README):
+    ///   brief train actors --data evals/frank-actors/tune.jsonl evals/frank-actors/tune2.jsonl \
+    ///     --out models/qwen2.5-coder-1.5b-actors
+    #[command(verbatim_doc_comment)]
+    Actors(TrainActorsArgs),
+}
+
+/// Options of `brief train actors`.
+#[derive(Debug, Args)]
+pub struct TrainActorsArgs {
+    /// Labelled articles (JSONL, the eval format with `actors`); never the files you evaluate on.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// The chat model whose states are read (a GGUF config).
+    #[arg(
+        long,
+        default_value = "qwen2.5-coder-1.5b-instruct",
+        value_name = "NAME|FILE"
+    )]
+    pub backbone: String,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Config name of the result (default: the output folder's name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Layers whose states are read, 1-based, comma-separated (0 = the last).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "18,0",
+        value_name = "N,N"
+    )]
+    pub depths: Vec<usize>,
+    /// Weight of the L2 penalty (½‖w‖²) against the mean loss: thousands of features and a
+    /// few hundred candidates need a strong one.
+    #[arg(long, default_value_t = 6.0)]
+    pub l2: f64,
+    /// Least share of the acting candidates the chosen threshold must keep, held out.
+    #[arg(long, default_value_t = 0.97)]
+    pub min_recall: f64,
 }
 
 /// Options of `brief train stance`.

@@ -49,6 +49,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Models(m) => models(g, m),
         Command::Serve(s) => serve(g, s),
         Command::Train(TrainCommand::Stance(a)) => crate::train_cmd::train_stance(g, a),
+        Command::Train(TrainCommand::Actors(a)) => crate::train_cmd::train_actors(g, a),
         Command::Batch { merge, args } => match merge {
             Some(BatchCommand::Merge {
                 outputs,
@@ -235,9 +236,9 @@ fn eval(
             b.file, b.line, b.error
         );
     }
-    // Only scored stance labels come from a trained classifier.
-    if !finder_only && !no_labels {
-        crate::train_cmd::refuse_overlap(g, &examples)?;
+    // Scored stance labels come from a trained classifier, actors from the trained check.
+    if !finder_only {
+        crate::train_cmd::refuse_overlap(g, &examples, no_labels)?;
     }
     let (mut report, (s, c)) = if finder_only {
         (evaluate_finder(&examples, &mut |_, _| {}), (None, None))

@@ -3,11 +3,11 @@
 
 use crate::article::Article;
 use crate::backends::{load_generator, load_pair_classifier};
-use crate::config::Architecture;
 use crate::config::{
     resolve_model, Defaults, FaithfulnessMode, GenerationConfig, ModelConfig, StanceMode,
     SummaryLength, Task,
 };
+use crate::config::{ActorProbeConfig, Architecture};
 use crate::error::{BriefError, Result};
 use crate::faithfulness::{
     self,
@@ -18,6 +18,7 @@ use crate::fetch::{ensure_model, FetchOptions};
 use crate::report::{ActorReport, Report, TaskError, Timings};
 use crate::runtime::chat::ChatMessage;
 use crate::runtime::device::select_device;
+use crate::tasks::actor_probe::ActorHead;
 use crate::tasks::actors::{
     find_candidates, manual_actors, merge_proposals, parse_proposals, Actor,
 };
@@ -198,6 +199,15 @@ struct Classifier {
     stance: Box<dyn StanceClassifier>,
     /// The defaults' `entity_classifier`, for targets that name an entity of the article.
     entity: Option<Box<dyn StanceClassifier>>,
+    /// The defaults' `actor_check`: a trained probe keeping the candidates that act.
+    actor_probe: Option<ActorProbe>,
+}
+
+/// A chat model and the trained head that judges, from its states, whether a candidate acts.
+struct ActorProbe {
+    cfg: ActorProbeConfig,
+    head: ActorHead,
+    model: SharedGenerator,
 }
 
 impl Classifier {
@@ -290,6 +300,14 @@ impl Pipeline {
                 .filter(|_| opts.classifier.is_none());
             if let Some(name) = entity {
                 attach_entity_classifier(&mut c, name, (&fetch, &device), &mut get, say);
+            }
+            // So does it decide the actors: the defaults' check goes with the defaults' models.
+            let check = defaults
+                .actor_check
+                .as_ref()
+                .filter(|_| opts.classifier.is_none());
+            if let Some(name) = check {
+                c.actor_probe = Some(load_actor_probe(name, &mut get, say)?);
             }
             Some(c)
         } else {
@@ -736,6 +754,7 @@ fn load_classifier(
         model,
         stance,
         entity: None,
+        actor_probe: None,
     })
 }
 
@@ -767,6 +786,36 @@ fn attach_entity_classifier(
     }
 }
 
+/// Loads the defaults' `actor_check`: a GGUF chat model config with a trained `[actor_probe]`
+/// (its model shared with the summarizer's when the weights are the same).
+fn load_actor_probe(
+    name: &str,
+    get: &mut LoadGenerator,
+    say: &mut dyn FnMut(&str),
+) -> Result<ActorProbe> {
+    let cfg = resolve_model(name)?;
+    let bad = |m: &str| BriefError::BadConfig {
+        origin: cfg.name.clone(),
+        message: m.to_string(),
+    };
+    let probe = cfg
+        .actor_probe
+        .clone()
+        .ok_or_else(|| bad("actor_check names a config without [actor_probe]"))?;
+    let head_file = probe.head.as_ref().ok_or_else(|| {
+        bad("[actor_probe] has no trained head; train one with `brief train actors`")
+    })?;
+    let head_path = crate::backends::encoder::beside_config(&cfg, head_file);
+    crate::backends::encoder::check_head(&head_path, probe.head_sha256.as_deref())?;
+    let head = ActorHead::load(&head_path)?;
+    let model = get(&cfg, say)?;
+    Ok(ActorProbe {
+        cfg: probe,
+        head,
+        model,
+    })
+}
+
 /// Deterministic candidates, plus what the classifier model proposes (asked for JSON, parsed
 /// strictly, asked once more on malformed output), all grounded in the text.
 fn find_actors(
@@ -775,7 +824,16 @@ fn find_actors(
     view: &Article,
     say: &mut dyn FnMut(&str),
 ) -> Result<Vec<Actor>> {
-    let candidates = find_candidates(article);
+    let mut candidates = find_candidates(article);
+    if let Some(p) = &c.actor_probe {
+        candidates = crate::tasks::actor_probe::keep_acting(
+            lock(&p.model).as_mut(),
+            (&p.cfg, &p.head),
+            view,
+            &article.body,
+            candidates,
+        )?;
+    }
     let candidates = match (&c.cfg.prompts.actor_check, c.model.as_ref()) {
         (Some(check), Some(model)) => crate::tasks::actor_check::confirm_actors(
             lock(model).as_mut(),

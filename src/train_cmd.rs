@@ -1,7 +1,7 @@
 //! `brief train stance` at the CLI edge (progress bar, summary table), and the check that
 //! keeps `brief eval` off a trained classifier's own training data.
 
-use crate::cli::{GlobalArgs, TrainStanceArgs};
+use crate::cli::{GlobalArgs, TrainActorsArgs, TrainStanceArgs};
 use anyhow::Result;
 use brief::config::{resolve_model, Architecture, Defaults};
 use brief::eval::dataset::Example;
@@ -58,6 +58,66 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
     };
     bar.finish_and_clear();
     print_summary(&report, &opts);
+    Ok(())
+}
+
+/// `brief train actors`: extracts, cross-validates, fits and prints the threshold table.
+pub fn train_actors(g: &GlobalArgs, a: &TrainActorsArgs) -> Result<()> {
+    if !(0.0..=1.0).contains(&a.min_recall) || !a.l2.is_finite() || a.l2 <= 0.0 {
+        anyhow::bail!("--min-recall must be in [0, 1] and --l2 a positive number");
+    }
+    let opts = brief::train::actor_probe::ActorTrainOptions {
+        data: a.data.clone(),
+        backbone: a.backbone.clone(),
+        out: a.out.clone(),
+        name: a.name.clone(),
+        depths: a.depths.clone(),
+        l2: a.l2,
+        min_recall: a.min_recall,
+        device: g.device.clone(),
+        offline: g.offline,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "model states {bar:30} {pos}/{len} articles eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    if g.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut say = crate::commands::notice(g.quiet);
+    let report =
+        brief::train::actor_probe::train_actor_probe(&opts, &mut say, &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })?;
+    bar.finish_and_clear();
+    println!("threshold  held-out precision  held-out recall");
+    for p in &report.cross_validation {
+        let kept = if p.threshold == report.threshold {
+            "  (chosen)"
+        } else {
+            ""
+        };
+        println!(
+            "{:>9.2}  {:>18.3}  {:>15.3}{kept}",
+            p.threshold, p.precision, p.recall
+        );
+    }
+    println!(
+        "{} candidates of {} articles ({} acting, {} kept without asking); features {:.0} s, \
+         total {:.0} s; wrote {}",
+        report.candidates,
+        report.articles,
+        report.acting,
+        report.trusted,
+        report.feature_seconds,
+        report.total_seconds,
+        opts.out.display()
+    );
     Ok(())
 }
 
@@ -132,16 +192,25 @@ fn probe_options(a: &TrainStanceArgs) -> ProbeOptions {
 }
 
 /// Fails when the classifier `brief eval` would use was trained on any of `examples`.
-/// With the default classifiers, the entity classifier is checked too.
-pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example]) -> Result<()> {
+/// With the default classifiers, the entity classifier and the actor check are checked too. `actors_only`: no stance label is scored, so only the actor check counts.
+pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example], actors_only: bool) -> Result<()> {
+    let defaults = Defaults::load(g.config.as_deref())?;
+    // The actor check runs with the defaults' classifier only (as the pipeline loads it).
+    if let Some(name) = defaults
+        .actor_check
+        .as_ref()
+        .filter(|_| g.classifier.is_none())
+    {
+        refuse_actor_overlap(name, examples)?;
+    }
+    if actors_only {
+        return Ok(());
+    }
     let names = match &g.classifier {
         Some(c) => vec![c.clone()],
-        None => {
-            let d = Defaults::load(g.config.as_deref())?;
-            std::iter::once(d.classifier)
-                .chain(d.entity_classifier)
-                .collect()
-        }
+        None => std::iter::once(defaults.classifier)
+            .chain(defaults.entity_classifier)
+            .collect(),
     };
     for name in names {
         let cfg = resolve_model(&name)?;
@@ -160,5 +229,21 @@ pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example]) -> Result<()> {
         let report = TrainingReport::load(&brief::backends::encoder::beside_config(&cfg, &path))?;
         report.check_overlap(examples, &cfg.name)?;
     }
+    Ok(())
+}
+
+/// Fails when the defaults' actor check was trained on any of `examples` that has gold actors.
+fn refuse_actor_overlap(name: &str, examples: &[Example]) -> Result<()> {
+    let cfg = resolve_model(name)?;
+    let Some(path) = cfg
+        .actor_probe
+        .as_ref()
+        .and_then(|p| p.training_report.clone())
+    else {
+        return Ok(());
+    };
+    let path = brief::backends::encoder::beside_config(&cfg, &path);
+    let report = brief::train::actor_probe::ActorTrainingReport::load(&path)?;
+    report.check_overlap(examples, &cfg.name)?;
     Ok(())
 }

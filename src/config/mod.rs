@@ -33,6 +33,11 @@ pub struct Defaults {
     /// `classifier` labels every target. A `--classifier` on the command line replaces both.
     #[serde(default)]
     pub entity_classifier: Option<String>,
+    /// A chat model config with a trained `[actor_probe]` (`brief train actors`) that keeps
+    /// the actor finder's candidates that act in the article; unset: every candidate is kept.
+    /// Like `entity_classifier`, it is not used when `--classifier` names another model.
+    #[serde(default)]
+    pub actor_check: Option<String>,
     /// How summaries are checked against their article.
     #[serde(default)]
     pub faithfulness: FaithfulnessDefaults,
@@ -204,6 +209,10 @@ mod tests {
         let d = Defaults::load(None).unwrap();
         assert_eq!(resolve_model(&d.summarizer).unwrap().name, d.summarizer);
         assert_eq!(resolve_model(&d.classifier).unwrap().name, d.classifier);
+        let check = resolve_model(d.actor_check.as_deref().expect("an actor check")).unwrap();
+        let probe = check.actor_probe.expect("a trained [actor_probe]");
+        assert!(probe.head.is_some() && probe.head_sha256.is_some());
+        assert!(probe.threshold > 0.0 && probe.threshold < 1.0);
     }
 
     #[test]
