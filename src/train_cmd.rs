@@ -7,6 +7,7 @@ use brief::config::{resolve_model, Architecture, Defaults};
 use brief::eval::dataset::Example;
 use brief::train::probe::ProbeOptions;
 use brief::train::{FitSettings, Phase, TrainOptions, TrainingReport};
+use std::io::IsTerminal;
 
 pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
     let opts = train_options(g, a);
@@ -20,6 +21,7 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
     }
     let mut say = crate::commands::notice(g.quiet);
     let quiet = g.quiet;
+    let logs = !quiet && !std::io::stderr().is_terminal();
     let probe = resolve_model(&opts.backbone)?.architecture == Architecture::GgufLlm;
     let mut on_phase = |p: Phase| match p {
         Phase::Epoch(e) => {
@@ -33,15 +35,18 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
             }
         }
         Phase::Caching(done, total) => {
-            bar.set_prefix(if probe {
+            let what = if probe {
                 "model states"
             } else {
                 "frozen layers"
-            });
+            };
+            log_progress(logs, what, done, total);
+            bar.set_prefix(what);
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         }
         Phase::Training(step, total, loss, f1) => {
+            log_progress(logs, "training steps", step, total);
             bar.set_prefix("training");
             bar.set_length(total as u64);
             bar.set_position(step as u64);
@@ -89,8 +94,10 @@ pub fn train_actors(g: &GlobalArgs, a: &TrainActorsArgs) -> Result<()> {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut say = crate::commands::notice(g.quiet);
+    let logs = !g.quiet && !std::io::stderr().is_terminal();
     let report =
         brief::train::actor_probe::train_actor_probe(&opts, &mut say, &mut |done, total| {
+            log_progress(logs, "articles read", done, total);
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         })?;
@@ -119,6 +126,14 @@ pub fn train_actors(g: &GlobalArgs, a: &TrainActorsArgs) -> Result<()> {
         opts.out.display()
     );
     Ok(())
+}
+
+/// A progress line per tenth of the work when `on` (stderr is a log, not a terminal, and a
+/// progress bar would show nothing until the end of a run that can take half an hour).
+fn log_progress(on: bool, what: &str, done: usize, total: usize) {
+    if on && total > 0 && done > 0 && done * 10 / total != (done - 1) * 10 / total {
+        eprintln!("brief: {what} {done}/{total}");
+    }
 }
 
 /// The epoch table and where the model went.
