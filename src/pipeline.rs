@@ -286,30 +286,13 @@ impl Pipeline {
             _ => None,
         };
         let classifier = if tasks.stance {
-            let mut c = load_classifier(
-                opts.config_for(Task::Stance)?,
-                &fetch,
-                &device,
+            Some(load_stance(
+                opts,
+                &defaults,
+                (&fetch, &device),
                 &mut get,
                 say,
-            )?;
-            // A classifier named on the command line labels every target.
-            let entity = defaults
-                .entity_classifier
-                .as_ref()
-                .filter(|_| opts.classifier.is_none());
-            if let Some(name) = entity {
-                attach_entity_classifier(&mut c, name, (&fetch, &device), &mut get, say);
-            }
-            // So does it decide the actors: the defaults' check goes with the defaults' models.
-            let check = defaults
-                .actor_check
-                .as_ref()
-                .filter(|_| opts.classifier.is_none());
-            if let Some(name) = check {
-                c.actor_probe = Some(load_actor_probe(name, &mut get, say)?);
-            }
-            Some(c)
+            )?)
         } else {
             None
         };
@@ -784,6 +767,29 @@ fn attach_entity_classifier(
             c.cfg.name
         )),
     }
+}
+
+/// The stance classifier with what the defaults add to it: the entity classifier and the
+/// actor check, both only with the defaults' own classifier (a classifier named on the
+/// command line labels every target and decides the actors).
+fn load_stance(
+    opts: &PipelineOptions,
+    defaults: &Defaults,
+    (fetch, device): (&FetchOptions, &Device),
+    get: &mut LoadGenerator,
+    say: &mut dyn FnMut(&str),
+) -> Result<Classifier> {
+    let mut c = load_classifier(opts.config_for(Task::Stance)?, fetch, device, get, say)?;
+    if opts.classifier.is_some() {
+        return Ok(c);
+    }
+    if let Some(name) = &defaults.entity_classifier {
+        attach_entity_classifier(&mut c, name, (fetch, device), get, say);
+    }
+    if let Some(name) = &defaults.actor_check {
+        c.actor_probe = Some(load_actor_probe(name, get, say)?);
+    }
+    Ok(c)
 }
 
 /// Loads the defaults' `actor_check`: a GGUF chat model config with a trained `[actor_probe]`
