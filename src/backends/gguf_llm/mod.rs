@@ -96,6 +96,63 @@ pub fn candle_message(e: &candle_core::Error) -> String {
     }
 }
 
+/// The model family (the config's, else the GGUF's), its context length (the config's, else
+/// the GGUF's, else 4096) and its chat template (the config's, else the GGUF's, else ChatML).
+fn gguf_settings(cfg: &ModelConfig, ct: &gguf_file::Content) -> (String, usize, String) {
+    let text = |key: &str| {
+        ct.metadata
+            .get(key)
+            .and_then(|v| v.to_string().ok().cloned())
+    };
+    let family = cfg
+        .family
+        .clone()
+        .unwrap_or_else(|| text("general.architecture").unwrap_or_default());
+    let gguf_ctx = ct
+        .metadata
+        .get(&format!("{family}.context_length"))
+        .and_then(|v| v.to_u32().ok())
+        .map_or(4096, |v| v as usize);
+    let template =
+        cfg.chat_template.template.clone().unwrap_or_else(|| {
+            text("tokenizer.chat_template").unwrap_or_else(|| CHATML.to_string())
+        });
+    (family, cfg.context_length.unwrap_or(gguf_ctx), template)
+}
+
+/// Whether brief's own decoder runs `family` (else candle's wrapped reader does); an error
+/// for a family neither supports.
+fn native_family(cfg: &ModelConfig, family: &str) -> Result<bool> {
+    let native = FAMILIES.contains(&family);
+    if !native && !wrapped::FAMILIES.contains(&family) {
+        return Err(BriefError::BadConfig {
+            origin: cfg.name.clone(),
+            message: format!(
+                "GGUF family '{family}' is not supported; supported: {}, {}",
+                FAMILIES.join(", "),
+                wrapped::FAMILIES.join(", ")
+            ),
+        });
+    }
+    Ok(native)
+}
+
+/// The end-of-sequence token and every configured stop string that is one token.
+fn stop_ids(
+    cfg: &ModelConfig,
+    tokenizer: &Tokenizer,
+    special: &tokenizer::SpecialTokens,
+) -> Vec<u32> {
+    let mut ids: Vec<u32> = special.eos.into_iter().collect();
+    ids.extend(
+        cfg.generation
+            .stop
+            .iter()
+            .filter_map(|s| tokenizer.token_to_id(s)),
+    );
+    ids
+}
+
 impl GgufLlm {
     /// Loads weights, tokenizer and template; never touches the network.
     pub fn load(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> Result<Self> {
@@ -105,46 +162,14 @@ impl GgufLlm {
             .ok_or_else(|| BriefError::Usage(format!("model '{}' has no weight file", cfg.name)))?;
         let (ct, mut file) = open_gguf(path)?;
         let special = tokenizer::special_tokens(&ct.metadata);
-        let family = match &cfg.family {
-            Some(f) => f.clone(),
-            None => ct
-                .metadata
-                .get("general.architecture")
-                .and_then(|v| v.to_string().ok().cloned())
-                .unwrap_or_default(),
-        };
-        let gguf_ctx = ct
-            .metadata
-            .get(&format!("{family}.context_length"))
-            .and_then(|v| v.to_u32().ok())
-            .map(|v| v as usize)
-            .unwrap_or(4096);
-        let context_length = cfg.context_length.unwrap_or(gguf_ctx);
-        let template_src = match &cfg.chat_template.template {
-            Some(t) => t.clone(),
-            None => ct
-                .metadata
-                .get("tokenizer.chat_template")
-                .and_then(|v| v.to_string().ok().cloned())
-                .unwrap_or_else(|| CHATML.to_string()),
-        };
+        let (family, context_length, template_src) = gguf_settings(cfg, &ct);
         let corrupt = |e: candle_core::Error| BriefError::CorruptModel {
             path: path.clone(),
             reason: candle_message(&e),
         };
         let requantize = cfg.runtime.requantize_slow_types;
 
-        let native = FAMILIES.contains(&family.as_str());
-        if !native && !wrapped::FAMILIES.contains(&family.as_str()) {
-            return Err(BriefError::BadConfig {
-                origin: cfg.name.clone(),
-                message: format!(
-                    "GGUF family '{family}' is not supported; supported: {}, {}",
-                    FAMILIES.join(", "),
-                    wrapped::FAMILIES.join(", ")
-                ),
-            });
-        }
+        let native = native_family(cfg, &family)?;
         // The tokenizer (a 150k-entry vocabulary and merges) is built on a second thread while
         // the weights load: together they are most of the start-up time.
         let (tokenizer, native_model) = std::thread::scope(|scope| {
@@ -177,12 +202,7 @@ impl GgufLlm {
             &token_str(special.eos),
         )?;
 
-        let mut stop_ids: Vec<u32> = special.eos.into_iter().collect();
-        for s in &cfg.generation.stop {
-            if let Some(id) = tokenizer.token_to_id(s) {
-                stop_ids.push(id);
-            }
-        }
+        let stop_ids = stop_ids(cfg, &tokenizer, &special);
         Ok(Self {
             name: cfg.name.clone(),
             tokenizer,
