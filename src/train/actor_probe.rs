@@ -214,16 +214,16 @@ fn read_candidates(
     say: &mut dyn FnMut(&str),
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<Row>> {
-    let mut rows = Vec::new();
+    let (mut rows, mut first_error) = (Vec::new(), None);
     for (i, ex) in examples.iter().enumerate() {
         let article = Article::from_text(&ex.id, &ex.article_text());
         let gold = ex.actors.clone().unwrap_or_default();
         for actor in find_candidates(&article) {
             let states = match candidate_states(model, probe, &article, &actor) {
                 Ok(s) => s,
-                Err(e @ BriefError::Usage(_)) if i == 0 => return Err(e),
                 Err(e) => {
                     say(&format!("{}: {} skipped ({e})", ex.id, actor.name));
+                    first_error.get_or_insert(e);
                     continue;
                 }
             };
@@ -238,7 +238,14 @@ fn read_candidates(
         }
         progress(i + 1, examples.len());
     }
-    Ok(rows)
+    match first_error {
+        Some(e) if rows.is_empty() => Err(e),
+        _ if rows.is_empty() => Err(BriefError::Usage(
+            "the actor finder found no candidate in the --data articles; nothing to learn from"
+                .into(),
+        )),
+        _ => Ok(rows),
+    }
 }
 
 /// Thresholds tried: 0.05, 0.10, …, 0.95.
