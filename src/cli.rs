@@ -320,6 +320,10 @@ pub struct TrainActorsArgs {
     /// Least share of the acting candidates the chosen threshold must keep, held out.
     #[arg(long, default_value_t = 0.97)]
     pub min_recall: f64,
+    /// The question asked about each candidate after the article (minijinja: actor).
+    /// Default: whether it acts or takes a position rather than only being mentioned.
+    #[arg(long, value_name = "TEXT")]
+    pub question: Option<String>,
 }
 
 /// Options of `brief train stance`.

@@ -77,6 +77,10 @@ pub fn train_actors(g: &GlobalArgs, a: &TrainActorsArgs) -> Result<()> {
         out: a.out.clone(),
         name: a.name.clone(),
         depths: a.depths.clone(),
+        question: a
+            .question
+            .clone()
+            .unwrap_or_else(|| brief::train::actor_probe::DEFAULT_QUESTION.into()),
         l2: a.l2,
         min_recall: a.min_recall,
         device: g.device.clone(),

@@ -23,8 +23,16 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The probe's question, after the article (so the article's prefix is shared).
-pub const DEFAULT_PROMPT: &str = "Article:\n{% if title %}{{ title }}\n\n{% endif %}{{ article }}\n\nIn this article, does {{ actor }} act or take a position (decide, do, say, support or oppose something), rather than only being mentioned? Answer yes or no.";
+/// The probe's question about `{{ actor }}` (minijinja), asked after the article.
+pub const DEFAULT_QUESTION: &str = "In this article, does {{ actor }} act or take a position (decide, do, say, support or oppose something), rather than only being mentioned? Answer yes or no.";
+
+/// The probe's prompt: the article first (so its prefix is shared by every candidate), then
+/// the question.
+pub fn probe_prompt(question: &str) -> String {
+    format!(
+        "Article:\n{{% if title %}}{{{{ title }}}}\n\n{{% endif %}}{{{{ article }}}}\n\n{question}"
+    )
+}
 
 /// What `brief train actors` is asked to do.
 #[derive(Debug, Clone)]
@@ -37,6 +45,8 @@ pub struct ActorTrainOptions {
     pub name: Option<String>,
     /// Layers read, 1-based (0: the last).
     pub depths: Vec<usize>,
+    /// The question asked about each candidate (`DEFAULT_QUESTION` unless given).
+    pub question: String,
     /// Weight of ½‖w‖² against the mean loss.
     pub l2: f64,
     /// Least cross-validated recall the chosen threshold must keep.
@@ -127,7 +137,7 @@ pub fn train_actor_probe(
     let examples = load_articles(&opts.data)?;
     let probe = ActorProbeConfig {
         system: None,
-        user: DEFAULT_PROMPT.into(),
+        user: probe_prompt(&opts.question),
         depths: opts.depths.clone(),
         head: None,
         head_sha256: None,
@@ -365,6 +375,22 @@ mod tests {
             precision: 0.0,
             recall,
         }
+    }
+
+    #[test]
+    fn the_prompt_puts_the_article_first_and_the_question_last() {
+        let p = probe_prompt(DEFAULT_QUESTION);
+        let env = minijinja::Environment::new();
+        let text = env
+            .render_str(
+                &p,
+                minijinja::context! { title => "T", article => "A b.", actor => "X" },
+            )
+            .unwrap();
+        assert!(
+            text.starts_with("Article:\nT\n\nA b.\n\nIn this article, does X act"),
+            "{text}"
+        );
     }
 
     #[test]
