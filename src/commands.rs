@@ -236,9 +236,12 @@ fn eval(
             b.file, b.line, b.error
         );
     }
-    // Scored stance labels come from a trained classifier, actors from the trained check.
+    // Actors come from the trained check, scored stance labels from a trained classifier.
     if !finder_only {
-        crate::train_cmd::refuse_overlap(g, &examples, no_labels)?;
+        examples = crate::train_cmd::without_actor_training(g, examples)?;
+    }
+    if !finder_only && !no_labels {
+        crate::train_cmd::refuse_overlap(g, &examples)?;
     }
     let (mut report, (s, c)) = if finder_only {
         (evaluate_finder(&examples, &mut |_, _| {}), (None, None))

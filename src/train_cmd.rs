@@ -211,20 +211,9 @@ fn probe_options(a: &TrainStanceArgs) -> ProbeOptions {
 }
 
 /// Fails when the classifier `brief eval` would use was trained on any of `examples`.
-/// With the default classifiers, the entity classifier and the actor check are checked too. `actors_only`: no stance label is scored, so only the actor check counts.
-pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example], actors_only: bool) -> Result<()> {
+/// With the default classifiers, the entity classifier is checked too.
+pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example]) -> Result<()> {
     let defaults = Defaults::load(g.config.as_deref())?;
-    // The actor check runs with the defaults' classifier only (as the pipeline loads it).
-    if let Some(name) = defaults
-        .actor_check
-        .as_ref()
-        .filter(|_| g.classifier.is_none())
-    {
-        refuse_actor_overlap(name, examples)?;
-    }
-    if actors_only {
-        return Ok(());
-    }
     let names = match &g.classifier {
         Some(c) => vec![c.clone()],
         None => std::iter::once(defaults.classifier)
@@ -251,18 +240,43 @@ pub fn refuse_overlap(g: &GlobalArgs, examples: &[Example], actors_only: bool) -
     Ok(())
 }
 
-/// Fails when the defaults' actor check was trained on any of `examples` that has gold actors.
-fn refuse_actor_overlap(name: &str, examples: &[Example]) -> Result<()> {
-    let cfg = resolve_model(name)?;
+/// `examples` without the articles the defaults' actor check was trained on (it runs with
+/// the defaults' classifier only, as the pipeline loads it): they are left out with a notice,
+/// so `brief eval evals/` still scores everything else; an error when nothing is left.
+pub fn without_actor_training(g: &GlobalArgs, examples: Vec<Example>) -> Result<Vec<Example>> {
+    let defaults = Defaults::load(g.config.as_deref())?;
+    let Some(name) = defaults.actor_check.filter(|_| g.classifier.is_none()) else {
+        return Ok(examples);
+    };
+    let cfg = resolve_model(&name)?;
     let Some(path) = cfg
         .actor_probe
         .as_ref()
         .and_then(|p| p.training_report.clone())
     else {
-        return Ok(());
+        return Ok(examples);
     };
     let path = brief::backends::encoder::beside_config(&cfg, &path);
     let report = brief::train::actor_probe::ActorTrainingReport::load(&path)?;
-    report.check_overlap(examples, &cfg.name)?;
-    Ok(())
+    let total = examples.len();
+    let kept: Vec<Example> = examples
+        .into_iter()
+        .filter(|e| !report.trained_on(e))
+        .collect();
+    let left_out = total - kept.len();
+    if kept.is_empty() {
+        anyhow::bail!(brief::BriefError::Usage(format!(
+            "all {total} eval example(s) overlap the training data of '{}' (the actor check); \
+             score their actors with --finder-only, or use a --config without actor_check",
+            cfg.name
+        )));
+    }
+    if left_out > 0 && !g.quiet {
+        eprintln!(
+            "brief: {left_out} example(s) left out: their articles trained the actor check '{}' \
+             (--finder-only scores them)",
+            cfg.name
+        );
+    }
+    Ok(kept)
 }

@@ -1,8 +1,8 @@
 //! The trained actor check through the CLI: `brief train actors` on a real chat model's states
 //! (SmolLM2-135M, the smallest GGUF the tests pull) learns from a few labelled articles to
 //! drop names only mentioned in passing, writes a config a defaults file names as
-//! `actor_check`, and `brief eval` refuses the articles it was trained on — the shipped check
-//! included.
+//! `actor_check`, and `brief eval` leaves out the articles it was trained on (a file of only
+//! those is refused) — the shipped check included.
 
 mod common;
 use common::*;
@@ -109,20 +109,30 @@ fn the_check_learns_to_drop_passing_names_and_is_used_from_a_defaults_file() {
         "plain.toml",
         &format!("summarizer = \"{SMOL}\"\nclassifier = \"{SMOL}\"\n"),
     );
-    let eval = |config: &Path| {
+    let eval_file = |config: &Path, file: &Path| {
         run(brief()
             .args(["eval", "--no-labels", "--format", "json", "--config"])
             .arg(config)
-            .arg(&unseen))
+            .arg(file))
     };
-    let (with_check, without) = (found(&eval(&defaults)), found(&eval(&plain)));
+    let (with_check, without) = (
+        found(&eval_file(&defaults, &unseen)),
+        found(&eval_file(&plain, &unseen)),
+    );
     assert!(
         with_check < without,
         "{with_check} actors with the check, {without} without"
     );
     assert!(with_check >= 2, "{with_check}");
 
-    // Its training articles are refused, with or without stance labels.
+    // Beside unseen ones its training articles are left out with a notice; alone, refused.
+    let mixed = dir.path().join("mixed.jsonl");
+    let both =
+        std::fs::read_to_string(&train).unwrap() + &std::fs::read_to_string(&unseen).unwrap();
+    std::fs::write(&mixed, both).unwrap();
+    let scored = eval_file(&defaults, &mixed);
+    assert!(scored.2.contains("4 example(s) left out"), "{}", scored.2);
+    assert_eq!(found(&scored), with_check);
     let refused = run(brief()
         .args(["eval", "--no-labels", "--config"])
         .arg(&defaults)

@@ -98,15 +98,17 @@ impl ActorTrainingReport {
         })
     }
 
-    /// Fails when an eval example with gold actors shares an id or text with the training
-    /// articles (examples without actors never meet the probe).
-    pub fn check_overlap(&self, examples: &[Example], model: &str) -> Result<()> {
-        let scored: Vec<Example> = examples
-            .iter()
-            .filter(|e| e.actors.as_ref().is_some_and(|a| !a.is_empty()))
-            .cloned()
-            .collect();
-        check_overlap(&self.train_ids, &self.train_text_hashes, &scored, model)
+    /// Whether `example` is one of the training articles: it has gold actors (examples without
+    /// them never meet the probe) and shares an id or a text with them.
+    pub fn trained_on(&self, example: &Example) -> bool {
+        example.actors.as_ref().is_some_and(|a| !a.is_empty())
+            && check_overlap(
+                &self.train_ids,
+                &self.train_text_hashes,
+                std::slice::from_ref(example),
+                "",
+            )
+            .is_err()
     }
 }
 
@@ -412,7 +414,7 @@ mod tests {
     }
 
     #[test]
-    fn only_eval_examples_with_gold_actors_are_refused() {
+    fn only_examples_with_gold_actors_count_as_trained_on() {
         let report = ActorTrainingReport {
             command: String::new(),
             backbone: "m".into(),
@@ -440,15 +442,21 @@ mod tests {
         std::fs::write(&path, line("b2", "[]") + "\n").unwrap();
         let (summary_only, bad) = dataset::load(std::slice::from_ref(&path)).unwrap();
         assert_eq!((summary_only.len(), bad.len()), (1, 0));
-        assert!(report.check_overlap(&summary_only, "m").is_ok());
+        assert!(
+            !report.trained_on(&summary_only[0]),
+            "no gold actors: never met the probe"
+        );
         let actors = r#"[{"name":"the council","stance":"against"}]"#;
         std::fs::write(&path, line("b2", actors) + "\n").unwrap();
         let (with_actors, bad) = dataset::load(std::slice::from_ref(&path)).unwrap();
         assert_eq!((with_actors.len(), bad.len()), (1, 0));
-        let err = report
-            .check_overlap(&with_actors, "m")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("overlap the training data of 'm'"), "{err}");
+        assert!(report.trained_on(&with_actors[0]), "same text, other id");
+        std::fs::write(
+            &path,
+            line("b2", actors).replace("said no", "said yes") + "\n",
+        )
+        .unwrap();
+        let (other, _) = dataset::load(std::slice::from_ref(&path)).unwrap();
+        assert!(!report.trained_on(&other[0]), "another text and id");
     }
 }
