@@ -126,8 +126,17 @@ pub fn candidate_states(
     })
 }
 
-/// The candidates that are trusted or that the head says act (probability ≥ threshold), in
-/// order. `text` is the article body the candidates' mentions index.
+/// Whether the model can see the candidate: a long article's prompt shows only its opening,
+/// and a name the model cannot read about cannot be judged (it is kept).
+fn visible(view: &Article, actor: &Actor) -> bool {
+    std::iter::once(&actor.name)
+        .chain(&actor.aliases)
+        .any(|a| view.body.contains(a.as_str()))
+}
+
+/// The candidates that are trusted, not in the prompt's view of the article, or that the head
+/// says act (probability ≥ threshold), in order. `text` is the article body the candidates'
+/// mentions index.
 pub fn keep_acting(
     model: &mut dyn Generator,
     (cfg, head): (&ActorProbeConfig, &ActorHead),
@@ -138,6 +147,7 @@ pub fn keep_acting(
     let mut kept = Vec::with_capacity(candidates.len());
     for actor in candidates {
         if trusted(text, &actor)
+            || !visible(view, &actor)
             || head.probability(&candidate_states(model, cfg, view, &actor)?)? >= cfg.threshold
         {
             kept.push(actor);
@@ -247,6 +257,32 @@ mod tests {
         assert_eq!(names, ["Dundee", "Scotland"]);
         assert_eq!(model.asked.len(), 2, "a government is kept without asking");
         assert!(model.asked[0].starts_with("Dundee have vowed"));
+    }
+
+    #[test]
+    fn a_candidate_beyond_the_opening_the_model_sees_is_kept_unasked() {
+        let raw = "Dundee stand by McGowan\n\nDundee have vowed to stand by Paul McGowan. Celtic \
+                   declined to comment.";
+        let article = Article::from_text("t", raw);
+        let text = article.body.clone();
+        // The prompt's view of a long article: its opening only.
+        let view = Article::from_text(
+            "t",
+            "Dundee stand by McGowan\n\nDundee have vowed to stand by Paul McGowan.",
+        );
+        let candidates = vec![
+            actor(&text, "Dundee", ActorKind::Organization),
+            actor(&text, "Celtic", ActorKind::Organization),
+        ];
+        let mut model = States { asked: Vec::new() };
+        let kept = keep_acting(&mut model, (&probe(), &head()), &view, &text, candidates).unwrap();
+        let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Dundee", "Celtic"]);
+        assert_eq!(
+            model.asked.len(),
+            1,
+            "only the visible candidate is asked about"
+        );
     }
 
     #[test]
