@@ -345,7 +345,9 @@ fn save(
         .find(|p| p.threshold == probe.threshold);
     cfg.description = format!(
         "{} with an actor probe trained by `brief train actors` on {} ({} candidates of {} \
-         articles); held-out precision {:.3} at recall {:.3} (threshold {:.2}). See training.json.",
+         articles); leave-one-article-out precision {:.3} at recall {:.3} over the candidates \
+         (threshold {:.2}). It keeps the candidates that act: name it as `actor_check` in a \
+         defaults file. See training.json.",
         base.name,
         report.data.join(", "),
         report.candidates,
