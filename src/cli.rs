@@ -196,11 +196,13 @@ pub enum Command {
         #[arg(long, default_value_t = 0.03, value_name = "X", value_parser = non_negative_number)]
         tolerance: f64,
         /// Score only the deterministic actor finder and the headline target: no model is
-        /// loaded, seconds for a dev set (e.g. evals/frank-actors/tune.jsonl).
+        /// loaded (nor the trained actor check), seconds for a dev set (e.g.
+        /// evals/frank-actors/tune.jsonl, whose articles trained that check).
         #[arg(long)]
         finder_only: bool,
-        /// Score the actors and the derived target with the models, but label no stances and
-        /// write no summaries (minutes instead of an hour for a dev set).
+        /// Score the actors (the finder's candidates through the trained actor check) and the
+        /// derived target with the models, but label no stances and write no summaries
+        /// (minutes instead of an hour for a dev set).
         #[arg(long, conflicts_with = "finder_only")]
         no_labels: bool,
     },
