@@ -38,56 +38,7 @@ pub fn confirm_actors(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::GenerationConfig;
-    use crate::error::BriefError;
-    use crate::runtime::chat::ChatMessage;
-    use crate::runtime::generate::Generation;
-
-    /// Answers "yes" (P 0.9) unless the question names a club from `mentioned_only`
-    /// (P 0.2), and remembers each question.
-    struct Judge {
-        asked: Vec<String>,
-    }
-
-    impl Generator for Judge {
-        fn name(&self) -> &str {
-            "judge"
-        }
-        fn count_chat_tokens(&self, m: &[ChatMessage]) -> Result<usize> {
-            Ok(m.iter().map(|x| x.content.len()).sum())
-        }
-        fn count_tokens(&self, t: &str) -> Result<usize> {
-            Ok(t.len())
-        }
-        fn context_length(&self) -> usize {
-            100_000
-        }
-        fn continuation_logprobs(
-            &mut self,
-            m: &[ChatMessage],
-            c: &[String],
-        ) -> Result<(Vec<f32>, usize)> {
-            let q = m.last().map(|x| x.content.clone()).unwrap_or_default();
-            let p_yes: f32 = if q.contains("Candidate: Celtic") {
-                0.2
-            } else {
-                0.9
-            };
-            self.asked.push(q);
-            // Candidates are yes words, then no words (two each).
-            let (y, n) = ((p_yes / 2.0).ln(), ((1.0 - p_yes) / 2.0).ln());
-            Ok((vec![y, y, n, n][..c.len()].to_vec(), 0))
-        }
-        fn set_prefix_reuse(&mut self, _: bool) {}
-        fn chat(
-            &mut self,
-            _: &[ChatMessage],
-            _: &GenerationConfig,
-            _: &mut dyn FnMut(&str),
-        ) -> Result<Generation> {
-            Err(BriefError::Usage("not used".into()))
-        }
-    }
+    use crate::tasks::stand_in::StandIn;
 
     #[test]
     fn a_candidate_the_model_says_is_only_mentioned_is_dropped() {
@@ -105,7 +56,14 @@ mod tests {
             no: vec!["no".into(), "No".into()],
             min_yes: 0.7,
         };
-        let mut judge = Judge { asked: Vec::new() };
+        // The club only mentioned gets P(yes) 0.2, everything else 0.9.
+        let mut judge = StandIn::yes_no(|q| {
+            if q.contains("Candidate: Celtic") {
+                0.2
+            } else {
+                0.9
+            }
+        });
         let kept = confirm_actors(&mut judge, &prompt, &article, candidates).unwrap();
         let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Dundee"]);

@@ -159,56 +159,15 @@ pub fn keep_acting(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::GenerationConfig;
-    use crate::runtime::generate::Generation;
     use crate::tasks::actors::find_all;
+    use crate::tasks::stand_in::StandIn;
 
-    /// States that say "acts" (1.0) for Dundee and "passing" (-1.0) for anyone else, and
-    /// remembers who it was asked about.
-    struct States {
-        asked: Vec<String>,
-    }
-
-    impl Generator for States {
-        fn name(&self) -> &str {
-            "states"
-        }
-        fn count_chat_tokens(&self, m: &[ChatMessage]) -> Result<usize> {
-            Ok(m.iter().map(|x| x.content.len()).sum())
-        }
-        fn count_tokens(&self, t: &str) -> Result<usize> {
-            Ok(t.len())
-        }
-        fn context_length(&self) -> usize {
-            100_000
-        }
-        fn continuation_logprobs(
-            &mut self,
-            _: &[ChatMessage],
-            _: &[String],
-        ) -> Result<(Vec<f32>, usize)> {
-            Err(BriefError::Usage("not used".into()))
-        }
-        fn prompt_states(
-            &mut self,
-            m: &[ChatMessage],
-            depths: &[usize],
-        ) -> Result<Option<Vec<f32>>> {
-            assert_eq!(depths, [18, 0]);
-            let q = m.last().map(|x| x.content.clone()).unwrap_or_default();
+    /// States that say "acts" (1.0) for Dundee and "passing" (-1.0) for anyone else.
+    fn states() -> StandIn {
+        StandIn::with_states(|q| {
             let acts = q.ends_with("Candidate: Dundee");
-            self.asked.push(q);
-            Ok(Some(vec![if acts { 1.0 } else { -1.0 }, 0.5]))
-        }
-        fn set_prefix_reuse(&mut self, _: bool) {}
-        fn chat(
-            &mut self,
-            _: &[ChatMessage],
-            _: &GenerationConfig,
-            _: &mut dyn FnMut(&str),
-        ) -> Result<Generation> {
-            Err(BriefError::Usage("not used".into()))
-        }
+            vec![if acts { 1.0 } else { -1.0 }, 0.5]
+        })
     }
 
     fn head() -> ActorHead {
@@ -250,12 +209,13 @@ mod tests {
             actor(&text, "Celtic", ActorKind::Organization),
             actor(&text, "Scotland", ActorKind::Government),
         ];
-        let mut model = States { asked: Vec::new() };
+        let mut model = states();
         let kept =
             keep_acting(&mut model, (&probe(), &head()), &article, &text, candidates).unwrap();
         let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Dundee", "Scotland"]);
         assert_eq!(model.asked.len(), 2, "a government is kept without asking");
+        assert_eq!(model.depths, [18, 0], "the config's layers are read");
         assert!(model.asked[0].starts_with("Dundee have vowed"));
     }
 
@@ -274,7 +234,7 @@ mod tests {
             actor(&text, "Dundee", ActorKind::Organization),
             actor(&text, "Celtic", ActorKind::Organization),
         ];
-        let mut model = States { asked: Vec::new() };
+        let mut model = states();
         let kept = keep_acting(&mut model, (&probe(), &head()), &view, &text, candidates).unwrap();
         let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Dundee", "Celtic"]);

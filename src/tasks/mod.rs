@@ -20,6 +20,8 @@ pub mod probe_stance;
 mod proposals;
 pub mod score;
 pub mod stance;
+#[cfg(test)]
+mod stand_in;
 pub mod summarize;
 pub mod target;
 
