@@ -88,31 +88,20 @@ impl TrainingReport {
     /// Fails with a clear message when any eval example shares an id or a text with the
     /// training data.
     pub fn check_overlap(&self, examples: &[Example], model: &str) -> Result<()> {
-        check_overlap(&self.train_ids, &self.train_text_hashes, examples, model)
-    }
-}
-
-/// Fails with a clear message when any of `examples` has one of the training `ids` or a text
-/// whose hash is among `hashes`.
-pub fn check_overlap(
-    ids: &[String],
-    hashes: &[String],
-    examples: &[Example],
-    model: &str,
-) -> Result<()> {
-    let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let hashes: HashSet<&str> = hashes.iter().map(String::as_str).collect();
-    let hits: Vec<&str> = examples
-        .iter()
-        .filter(|e| ids.contains(e.id.as_str()) || hashes.contains(text_hash(&e.text).as_str()))
-        .map(|e| e.id.as_str())
-        .collect();
-    match hits.as_slice() {
-        [] => Ok(()),
-        [first, ..] => Err(BriefError::Usage(format!(
-            "{} eval example(s) overlap the training data of '{model}' (first: {first}); \
-             evaluating on training data is meaningless — remove them or use another classifier",
-            hits.len()
-        ))),
+        let ids: HashSet<&str> = self.train_ids.iter().map(String::as_str).collect();
+        let hashes: HashSet<&str> = self.train_text_hashes.iter().map(String::as_str).collect();
+        let hits: Vec<&str> = examples
+            .iter()
+            .filter(|e| ids.contains(e.id.as_str()) || hashes.contains(text_hash(&e.text).as_str()))
+            .map(|e| e.id.as_str())
+            .collect();
+        match hits.as_slice() {
+            [] => Ok(()),
+            [first, ..] => Err(BriefError::Usage(format!(
+                "{} eval example(s) overlap the training data of '{model}' (first: {first}); \
+                 evaluating on training data is meaningless — remove them or use another classifier",
+                hits.len()
+            ))),
+        }
     }
 }
