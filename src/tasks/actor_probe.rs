@@ -93,7 +93,7 @@ pub fn trusted(text: &str, actor: &Actor) -> bool {
 }
 
 /// The probe's prompt for one candidate.
-pub fn probe_messages(
+fn probe_messages(
     cfg: &ActorProbeConfig,
     view: &Article,
     actor: &Actor,

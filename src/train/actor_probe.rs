@@ -300,7 +300,7 @@ fn cross_validate(rows: &[Row], l2: f64) -> Vec<CvPoint> {
 
 /// The highest threshold whose held-out recall is at least `min_recall` (the lowest tried
 /// when none is).
-pub fn choose_threshold(cv: &[CvPoint], min_recall: f64) -> f32 {
+fn choose_threshold(cv: &[CvPoint], min_recall: f64) -> f32 {
     cv.iter()
         .filter(|p| p.recall >= min_recall)
         .map(|p| p.threshold)
