@@ -84,6 +84,7 @@ const HONORIFICS: &[&str] = &[
     "lord",
     "lady",
     "judge",
+    "justice",
     "president",
     "sen.",
     "sen",
@@ -265,6 +266,9 @@ mod tests {
         assert!(same_actor(&g, "Michael Kay QC", &[]));
         let g = gold("Sir Peter Lampl", &["Sir Peter"], ActorKind::Person);
         assert!(same_actor(&g, "Peter Lampl", &[]));
+        // A judge of the High Court: "Mr Justice Warby" is Warby.
+        let g = gold("Mr Justice Warby", &[], ActorKind::Person);
+        assert!(same_actor(&g, "Warby", &[]));
         // A title alone is not stripped, and different people stay apart.
         assert_eq!(bare("Mr"), "mr");
         assert!(!same_actor(&g, "Peter Clarke", &[]));

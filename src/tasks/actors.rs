@@ -180,6 +180,15 @@ fn acronym_re() -> &'static Regex {
     })
 }
 
+/// Where a second sentence starts inside one whitespace-separated token whose space was lost
+/// ("June.The"): after a period between a lower-case and an upper-case letter.
+fn glued_sentence_start(token: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = token.char_indices().collect();
+    chars.windows(3).find_map(|w| {
+        (w[0].1.is_lowercase() && w[1].1 == '.' && w[2].1.is_uppercase()).then_some(w[2].0)
+    })
+}
+
 /// The capitalized phrase right before `pos` ("National Council for the Safeguard of the
 /// Homeland" before "(CNSP)"), or None when it is not a name.
 fn expansion_before(text: &str, pos: usize) -> Option<(usize, String)> {
@@ -189,6 +198,13 @@ fn expansion_before(text: &str, pos: usize) -> Option<(usize, String)> {
     for w in head.split_whitespace().rev() {
         let start = head[..end].rfind(w)?;
         end = start;
+        // "exhibitions.Heritage Lottery Fund": a sentence whose space was lost ends there.
+        if let Some(cut) = glued_sentence_start(w) {
+            if !matches!(&w[cut..], "The" | "A" | "An") {
+                words.push((start + cut, &w[cut..]));
+            }
+            break;
+        }
         let connector = matches!(
             w,
             "of" | "for" | "the" | "and" | "on" | "de" | "du" | "des" | "la"

@@ -162,7 +162,8 @@ pub const ROLE_BEFORE: &[&str] = &[
     "mayor", "candidate", "colleague", "referee", "vice-president", "chairman-elect", "tycoon",
     "analyst", "actress", "comedian", "producer", "adviser", "advisor", "spokesperson", "teacher",
     "headteacher", "detective", "administrator", "administrators", "prosecutor",
-    "campaigner", "economist", "expert",
+    "campaigner", "economist", "expert", "midfielder", "striker", "defender", "goalkeeper",
+    "winger", "centre-back", "full-back", "player-manager",
 ];
 
 /// Words skipped between a name and its verb ("Dundee have vowed", "he has also said").

@@ -127,11 +127,21 @@ fn title_start(text: &str, s: usize) -> usize {
         .rsplit(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or("");
-    if TITLES.contains(&word) && word.starts_with(char::is_uppercase) {
+    // "Former Hereford boss": "Former" says when, it names nothing.
+    if TITLES.contains(&word) && word.starts_with(char::is_uppercase) && word != "Former" {
         head.len() - word.len()
     } else {
         s
     }
+}
+
+/// A name followed by an age in commas ("Sheerin, 39, has been…"): news style for a person.
+fn age_after(text: &str, end: usize) -> bool {
+    let Some(rest) = text[end..].strip_prefix(", ") else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits) && rest[digits..].starts_with(',')
 }
 
 /// Sorts one chunk into people, organizations or plain words.
@@ -159,7 +169,7 @@ fn sort_chunk(text: &str, c: &Chunk, found: &mut Found, common: &HashSet<&str>) 
     if single && ORG_WORDS.contains(&words[0]) && !PARTY_WORDS.contains(&words[0]) {
         return;
     }
-    let titled = c.titled || role_before(text, s);
+    let titled = c.titled || role_before(text, s) || age_after(text, e);
     match classify(&words, titled, next) {
         NameClass::NonActor => {
             if words.len() > 1 {
@@ -304,6 +314,21 @@ fn is_acting(text: &str, a: &Actor, titled: bool) -> bool {
     titled || a.mentions.len() >= 3 || a.mentions.iter().any(|m| acts(text, m.start, m.end))
 }
 
+/// A name of plain words the text writes with "the" before it as the subject ("The Hebrew
+/// Home is planning…") is a body, not a person; "the Sarah Watson case" (a modifier) says
+/// nothing.
+fn body_behind_the(text: &str, mut a: Actor, titled: bool) -> Actor {
+    let body = !titled
+        && a.name.contains(' ')
+        && a.mentions
+            .iter()
+            .any(|m| after_the(text, m.start) && !is_modifier(text, m.end));
+    if body {
+        a.kind = ActorKind::Organization;
+    }
+    a
+}
+
 /// The named actors of `text` that `taken` (gazetteer, acronyms) does not already cover.
 pub fn named_actors(text: &str, excluded: &[(usize, usize)], taken: &[Actor]) -> Vec<Actor> {
     let mut found = Found::default();
@@ -326,7 +351,7 @@ pub fn named_actors(text: &str, excluded: &[(usize, usize)], taken: &[Actor]) ->
         .iter()
         .map(|p| (person_actor(text, excluded, p, &people), p.titled))
         .filter(|(a, titled)| is_acting(text, a, *titled))
-        .map(|(a, _)| a)
+        .map(|(a, titled)| body_behind_the(text, a, titled))
         .collect();
     let orgs = org_actors(text, excluded, &found, &out);
     out.extend(orgs.into_iter().filter(|a| {

@@ -68,15 +68,36 @@ pub fn words(text: &str) -> Vec<Word> {
         .collect()
 }
 
-/// Splits words a lost line break glued at a closing quote ("assemblies'Birmingham" is
-/// "assemblies'" and "Birmingham"; "O'Donnell" stays one word): a quote between a lower-case
-/// and an upper-case letter.
+/// Capitalized words that open sentences, never end a name: "AbujaThe APC" is a dateline and
+/// a sentence whose line break was lost.
+const GLUED_OPENERS: &[&str] = &[
+    "The", "And", "But", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+    "There", "However", "Mr", "Mrs", "Ms",
+];
+
+/// Splits words a lost line break glued together: at a closing quote between a lower-case
+/// and an upper-case letter ("assemblies'Birmingham" is "assemblies'" and "Birmingham";
+/// "O'Donnell" stays one word), or before a sentence opener right after a lower-case letter
+/// ("AbujaThe" is "Abuja" and "The"; "McDonald" stays one word).
 fn split_glued(start: usize, word: &str) -> Vec<(usize, &str)> {
     let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let cut = chars.windows(3).find_map(|w| {
+    let quote = chars.windows(3).find_map(|w| {
         let glued = w[0].1.is_lowercase() && matches!(w[1].1, '\'' | '’') && w[2].1.is_uppercase();
         glued.then_some(w[2].0)
     });
+    let opener = || {
+        chars.windows(2).find_map(|w| {
+            let tail = &word[w[1].0..];
+            let glued = w[0].1.is_lowercase()
+                && w[1].1.is_uppercase()
+                && GLUED_OPENERS.iter().any(|o| {
+                    tail.strip_prefix(o)
+                        .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+                });
+            glued.then_some(w[1].0)
+        })
+    };
+    let cut = quote.or_else(opener);
     match cut {
         Some(i) => {
             let mut out = vec![(start, &word[..i])];
@@ -234,9 +255,10 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
         };
         for w in run {
             let t = &text[w.start..w.end];
-            if (NOT_NAME_WORDS.contains(&t) && !TITLES.contains(&t)) || is_compound_adjective(t) {
+            let title = TITLES.contains(&t);
+            if !title && (NOT_NAME_WORDS.contains(&t) || is_compound_adjective(t)) {
                 flush(&mut part, &mut titled, &mut out);
-            } else if part.is_empty() && TITLES.contains(&t) {
+            } else if part.is_empty() && title {
                 titled = true;
             } else if part.is_empty() && !is_capitalized(t) {
                 // A connector cannot start a name.
@@ -267,8 +289,18 @@ pub fn person_words(chunk: &Chunk, text: &str) -> Option<Vec<Word>> {
 /// Whether `short` names the same person as `long`: its words are the end of `long`'s
 /// ("Passos Coelho" in "Pedro Passos Coelho", "Coelho"), or `long` is `short` with the
 /// first name left out.
+/// A particle before a surname is optional ("Mekdad" is "Faisal al-Mekdad").
 pub fn same_person(short: &[&str], long: &[&str]) -> bool {
-    !short.is_empty() && short.len() <= long.len() && long.ends_with(short)
+    let bare = |ws: &[&str]| -> Vec<String> {
+        ws.iter()
+            .map(|w| match w.split_once('-') {
+                Some((_, rest)) if is_particle_name(w) => rest.to_string(),
+                _ => w.to_string(),
+            })
+            .collect()
+    };
+    let (short, long) = (bare(short), bare(long));
+    !short.is_empty() && short.len() <= long.len() && long.ends_with(&short)
 }
 
 #[cfg(test)]

@@ -104,8 +104,25 @@ fn org_variant(short: &str, long: &str) -> bool {
         && initials.starts_with(&short[..1])
         && initials.ends_with(&short[short.len() - 1..])
         && short.chars().all(|c| rest.any(|i| i == c));
-    shortened || truncated || acronym
+    // "Hereford" of "Hereford United": a club's place name without its suffix.
+    let club =
+        s.len() == 1 && l.len() == 2 && l[0] == s[0] && CLUB_SUFFIXES.contains(&l[1].as_str());
+    shortened || truncated || acronym || club
 }
+
+/// Last words of club names that the text may leave off ("Hereford United" → "Hereford").
+const CLUB_SUFFIXES: &[&str] = &[
+    "united",
+    "city",
+    "fc",
+    "afc",
+    "rovers",
+    "athletic",
+    "albion",
+    "wanderers",
+    "town",
+    "county",
+];
 
 /// Folds organizations written two ways into the longer name (`org_variant`).
 fn merge_org_variants(orgs: &mut Vec<Actor>) {
@@ -121,6 +138,17 @@ fn merge_org_variants(orgs: &mut Vec<Actor>) {
             None => i += 1,
         }
     }
+}
+
+/// Of the organizations whose names hold a plain word, the one it stands for: the only one,
+/// or the one whose name begins every other's ("Hereford" is Hereford United, not
+/// Hereford United Supporters' Trust, which is named after the club).
+fn core_org(orgs: &[Actor], within: &[usize]) -> Option<usize> {
+    within.iter().copied().find(|&i| {
+        within
+            .iter()
+            .all(|&j| j == i || orgs[j].name.starts_with(&format!("{} ", orgs[i].name)))
+    })
 }
 
 /// Organizations by name; a plain word that is part of a longer organization's name is
@@ -187,10 +215,7 @@ pub(super) fn org_actors(
             .filter(|(_, a)| a.name.split_whitespace().any(|w| w == m.text))
             .map(|(i, _)| i)
             .collect();
-        let home = exact.or(match within.as_slice() {
-            [i] => Some(*i),
-            _ => None,
-        });
+        let home = exact.or_else(|| core_org(&out, &within));
         match home {
             Some(i) => out[i].add_mentions(vec![m.clone()]),
             None => {
