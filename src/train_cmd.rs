@@ -83,6 +83,7 @@ pub fn train_actors(g: &GlobalArgs, a: &TrainActorsArgs) -> Result<()> {
             .unwrap_or_else(|| brief::train::actor_probe::DEFAULT_QUESTION.into()),
         l2: a.l2,
         min_recall: a.min_recall,
+        features: a.features.clone(),
         device: g.device.clone(),
         offline: g.offline,
         command: std::env::args().collect::<Vec<_>>().join(" "),

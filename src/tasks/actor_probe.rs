@@ -88,8 +88,17 @@ impl ActorHead {
 
 /// Whether a candidate is kept without asking the probe (see the module doc).
 pub fn trusted(text: &str, actor: &Actor) -> bool {
+    is_state(actor) || reported_speaking(text, actor)
+}
+
+/// A government or a bloc: the finder's most precise kinds.
+pub fn is_state(actor: &Actor) -> bool {
     matches!(actor.kind, ActorKind::Government | ActorKind::Bloc)
-        || super::agency::speaks(text, actor)
+}
+
+/// The text reports the candidate speaking ("Mali said"): it takes a position.
+pub fn reported_speaking(text: &str, actor: &Actor) -> bool {
+    super::agency::speaks(text, actor)
 }
 
 /// The probe's prompt for one candidate.

@@ -8,6 +8,7 @@
 //! candidates kept without asking — is at least `min_recall`, since an actor the check drops
 //! is lost for good while a non-actor kept costs one wrong row.
 
+use super::actor_cache::{self, CandidateRow};
 use super::logistic::fit_logistic;
 use super::report::text_hash;
 use crate::article::Article;
@@ -17,7 +18,7 @@ use crate::error::{BriefError, Result};
 use crate::eval::actors::same_actor;
 use crate::eval::dataset::{self, Example};
 use crate::fetch::{ensure_model, sha256_file, FetchOptions};
-use crate::tasks::actor_probe::{candidate_states, trusted, ActorHead};
+use crate::tasks::actor_probe::{candidate_states, is_state, reported_speaking, ActorHead};
 use crate::tasks::actors::find_candidates;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -51,6 +52,8 @@ pub struct ActorTrainOptions {
     pub l2: f64,
     /// Least cross-validated recall the chosen threshold must keep.
     pub min_recall: f64,
+    /// Keep the extracted states here and reuse them while nothing they depend on changed.
+    pub features: Option<PathBuf>,
     pub device: String,
     pub offline: bool,
     /// The command line, recorded in the report.
@@ -107,14 +110,6 @@ impl ActorTrainingReport {
     }
 }
 
-/// One candidate as training sees it.
-struct Row {
-    article: usize,
-    states: Vec<f32>,
-    acts: bool,
-    trusted: bool,
-}
-
 /// Trains the probe and writes `opts.out` (brief.toml, head.safetensors, training.json).
 /// `progress` gets (articles done, articles).
 pub fn train_actor_probe(
@@ -141,17 +136,8 @@ pub fn train_actor_probe(
         threshold: 0.5,
         training_report: None,
     };
-    let files = ensure_model(&base, &FetchOptions::new(opts.offline), say)?;
-    let device = crate::runtime::device::select_device(&opts.device)?;
-    let mut model = load_generator(&base, &files, &device)?;
-    say(&format!(
-        "{} labelled articles; reading {}'s states at depths {:?}",
-        examples.len(),
-        base.name,
-        opts.depths
-    ));
     let t_feat = Instant::now();
-    let rows = read_candidates(model.as_mut(), &probe, &examples, say, progress)?;
+    let rows = candidate_rows(opts, &base, &probe, &examples, say, progress)?;
     let feature_seconds = t_feat.elapsed().as_secs_f64();
     let cross_validation = cross_validate(&rows, opts.l2);
     let threshold = choose_threshold(&cross_validation, opts.min_recall);
@@ -167,7 +153,7 @@ pub fn train_actor_probe(
         articles: examples.len(),
         candidates: rows.len(),
         acting: rows.iter().filter(|r| r.acts).count(),
-        trusted: rows.iter().filter(|r| r.trusted).count(),
+        trusted: rows.iter().filter(|r| r.trusted()).count(),
         l2: opts.l2,
         min_recall: opts.min_recall,
         threshold,
@@ -213,6 +199,59 @@ fn load_articles(paths: &[PathBuf]) -> Result<Vec<Example>> {
     Ok(articles)
 }
 
+/// What the extracted rows depend on: the backbone, the prompt, the depths and every
+/// article's text, gold actors and candidates.
+fn features_key(base: &ModelConfig, probe: &ActorProbeConfig, examples: &[Example]) -> String {
+    let mut key = format!("{}\n{}\n{:?}", base.name, probe.user, probe.depths);
+    for ex in examples {
+        let article = Article::from_text(&ex.id, &ex.article_text());
+        let names: Vec<String> = find_candidates(&article)
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        let gold = serde_json::to_string(&ex.actors).unwrap_or_default();
+        key.push_str(&format!(
+            "\n{}:{}:{gold}",
+            text_hash(&ex.article_text()),
+            names.join("|")
+        ));
+    }
+    text_hash(&key)
+}
+
+/// The candidates' rows: from `opts.features` when it holds them, else read from the model
+/// (and written there).
+fn candidate_rows(
+    opts: &ActorTrainOptions,
+    base: &ModelConfig,
+    probe: &ActorProbeConfig,
+    examples: &[Example],
+    say: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<CandidateRow>> {
+    let key = features_key(base, probe, examples);
+    if let Some(path) = &opts.features {
+        if let Some(rows) = actor_cache::read(path, &key)? {
+            say(&format!("states reused from {}", path.display()));
+            return Ok(rows);
+        }
+    }
+    let files = ensure_model(base, &FetchOptions::new(opts.offline), say)?;
+    let device = crate::runtime::device::select_device(&opts.device)?;
+    let mut model = load_generator(base, &files, &device)?;
+    say(&format!(
+        "{} labelled articles; reading {}'s states at depths {:?}",
+        examples.len(),
+        base.name,
+        opts.depths
+    ));
+    let rows = read_candidates(model.as_mut(), probe, examples, say, progress)?;
+    if let Some(path) = &opts.features {
+        actor_cache::write(path, &key, &rows)?;
+    }
+    Ok(rows)
+}
+
 /// Every finder candidate of every article, with its states and gold label.
 fn read_candidates(
     model: &mut dyn Generator,
@@ -220,7 +259,7 @@ fn read_candidates(
     examples: &[Example],
     say: &mut dyn FnMut(&str),
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<Row>> {
+) -> Result<Vec<CandidateRow>> {
     let (mut rows, mut first_error) = (Vec::new(), None);
     for (i, ex) in examples.iter().enumerate() {
         let article = Article::from_text(&ex.id, &ex.article_text());
@@ -234,12 +273,13 @@ fn read_candidates(
                     continue;
                 }
             };
-            rows.push(Row {
+            rows.push(CandidateRow {
                 article: i,
                 acts: gold
                     .iter()
                     .any(|g| same_actor(g, &actor.name, &actor.aliases)),
-                trusted: trusted(&article.body, &actor),
+                speaks: reported_speaking(&article.body, &actor),
+                state: is_state(&actor),
                 states,
             });
         }
@@ -262,7 +302,7 @@ fn thresholds() -> impl Iterator<Item = f32> {
 
 /// Each article's candidates scored by a head fitted on the other articles; precision and
 /// recall of what would be kept at each threshold.
-fn cross_validate(rows: &[Row], l2: f64) -> Vec<CvPoint> {
+fn cross_validate(rows: &[CandidateRow], l2: f64) -> Vec<CvPoint> {
     let articles = rows.iter().map(|r| r.article).max().map_or(0, |m| m + 1);
     let mut held_out = vec![0f32; rows.len()];
     for a in 0..articles {
@@ -285,7 +325,7 @@ fn cross_validate(rows: &[Row], l2: f64) -> Vec<CvPoint> {
     }
     thresholds()
         .map(|t| {
-            let kept = |i: usize| rows[i].trusted || held_out[i] >= t;
+            let kept = |i: usize| rows[i].trusted() || held_out[i] >= t;
             let n_kept = (0..rows.len()).filter(|&i| kept(i)).count();
             let hits = (0..rows.len()).filter(|&i| kept(i) && rows[i].acts).count();
             let acting = rows.iter().filter(|r| r.acts).count();

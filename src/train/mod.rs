@@ -6,6 +6,7 @@
 //! `trained_layers` start from the backbone's and are fine-tuned with the head. Everything
 //! random comes from one seeded ChaCha8 stream, so `--seed` reproduces the artifact.
 
+pub mod actor_cache;
 pub mod actor_probe;
 mod cache;
 pub mod data;
