@@ -323,7 +323,8 @@ pub struct TrainActorsArgs {
     #[arg(long, default_value_t = 0.97)]
     pub min_recall: f64,
     /// The question asked about each candidate after the article (minijinja: actor).
-    /// Default: whether it acts or takes a position rather than only being mentioned.
+    /// Default: whether it is a participant in the story (its actions, decisions or statements
+    /// reported) rather than only named in passing.
     #[arg(long, value_name = "TEXT")]
     pub question: Option<String>,
     /// Keep the extracted states in FILE and reuse them while the backbone, question, depths,

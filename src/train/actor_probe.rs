@@ -24,8 +24,11 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The probe's question about `{{ actor }}` (minijinja), asked after the article.
-pub const DEFAULT_QUESTION: &str = "In this article, does {{ actor }} act or take a position (decide, do, say, support or oppose something), rather than only being mentioned? Answer yes or no.";
+/// The probe's question about `{{ actor }}` (minijinja), asked after the article. Chosen by
+/// leave-one-article-out precision at recall ≥ 0.97 over the 320 candidates of the three
+/// tuning halves: 0.734 against 0.714 for "does X act or take a position… rather than only
+/// being mentioned?" (0.770 against 0.768 on the first two halves alone).
+pub const DEFAULT_QUESTION: &str = "Is {{ actor }} one of the participants in this news story — someone whose actions, decisions or statements the article reports — rather than a person, place or thing only named in passing? Answer yes or no.";
 
 /// The probe's prompt: the article first (so its prefix is shared by every candidate), then
 /// the question.
@@ -427,7 +430,7 @@ mod tests {
             )
             .unwrap();
         assert!(
-            text.starts_with("Article:\nT\n\nA b.\n\nIn this article, does X act"),
+            text.starts_with("Article:\nT\n\nA b.\n\nIs X one of the participants"),
             "{text}"
         );
     }
