@@ -172,3 +172,41 @@ fn a_backbone_that_is_not_a_chat_model_is_a_one_line_error() {
     assert_clear_error(&out, "cannot be probed");
     assert_eq!(out.0, 2);
 }
+
+#[test]
+fn kept_states_are_reused_until_the_data_changes() {
+    ensure_test_models();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let train = dir.path().join("train.jsonl");
+    training_articles(&train);
+    let features = dir.path().join("states.safetensors");
+    let train_with = |l2: &str, out: &str| {
+        let r = run(brief()
+            .args(["train", "actors", "--backbone", SMOL, "--depths", "20,0"])
+            .args(["--l2", l2, "--data"])
+            .arg(&train)
+            .arg("--features")
+            .arg(&features)
+            .arg("--out")
+            .arg(dir.path().join(out)));
+        assert_eq!(r.0, 0, "training failed: {}", r.2);
+        r
+    };
+    let first = train_with("6", "a");
+    assert!(!first.2.contains("states reused"), "{}", first.2);
+    assert!(features.is_file());
+    // Same data, same question: the states come from the file, and the same fit follows.
+    let again = train_with("6", "b");
+    assert!(again.2.contains("states reused"), "{}", again.2);
+    let head = |d: &str| std::fs::read(dir.path().join(d).join("head.safetensors")).unwrap();
+    assert_eq!(head("a"), head("b"));
+    // Another penalty refits from the kept states.
+    let other = train_with("60", "c");
+    assert!(other.2.contains("states reused"), "{}", other.2);
+    assert_ne!(head("a"), head("c"));
+    // A changed article: the file no longer matches, the states are read again.
+    let text = std::fs::read_to_string(&train).unwrap();
+    std::fs::write(&train, text.replace("on Tuesday", "on Wednesday")).unwrap();
+    let relabelled = train_with("6", "d");
+    assert!(!relabelled.2.contains("states reused"), "{}", relabelled.2);
+}
