@@ -67,22 +67,28 @@ pub fn write(path: &Path, key: &str, rows: &[CandidateRow]) -> Result<()> {
     Ok(())
 }
 
-/// The rows stored in `path`, when it exists and was written under `key`.
+/// The rows stored in `path`, when it exists and was written under `key`. A file that is not
+/// an actor feature file is an error, never overwritten (it may be a model's weights).
 pub fn read(path: &Path, key: &str) -> Result<Option<Vec<CandidateRow>>> {
     if !path.exists() {
         return Ok(None);
     }
-    let t = candle_core::safetensors::load(path, &Device::Cpu)?;
-    let stored = t.get("key").map(|k| k.to_vec1::<u8>()).transpose()?;
-    if stored.as_deref() != Some(key.as_bytes()) {
+    let not_ours = |why: String| BriefError::BadConfig {
+        origin: path.display().to_string(),
+        message: format!(
+            "not an actor feature file written by `brief train actors --features` ({why}); \
+             give --features a new path or remove this file"
+        ),
+    };
+    let t =
+        candle_core::safetensors::load(path, &Device::Cpu).map_err(|e| not_ours(e.to_string()))?;
+    let get = |name: &str| {
+        t.get(name)
+            .ok_or_else(|| not_ours(format!("no '{name}' tensor")))
+    };
+    if get("key")?.to_vec1::<u8>()? != key.as_bytes() {
         return Ok(None);
     }
-    let get = |name: &str| {
-        t.get(name).ok_or_else(|| BriefError::BadConfig {
-            origin: path.display().to_string(),
-            message: format!("actor feature file has no '{name}'"),
-        })
-    };
     let states: Vec<Vec<f32>> = get("states")?.to_vec2()?;
     let article: Vec<u32> = get("article")?.to_vec1()?;
     let acts: Vec<u8> = get("acts")?.to_vec1()?;
@@ -135,5 +141,14 @@ mod tests {
         assert_eq!(read(&p, "k1").unwrap(), Some(rows));
         assert!(read(&p, "k2").unwrap().is_none());
         assert!(read(&d.path().join("none"), "k1").unwrap().is_none());
+        // Anything else at that path is refused, not taken for stale states.
+        let other = d.path().join("weights.safetensors");
+        let w = Tensor::from_vec(vec![1f32, 2.0], 2, &Device::Cpu).unwrap();
+        candle_core::safetensors::save(&HashMap::from([("w".to_string(), w)]), &other).unwrap();
+        let err = read(&other, "k1").unwrap_err().to_string();
+        assert!(err.contains("not an actor feature file"), "{err}");
+        let junk = d.path().join("junk");
+        std::fs::write(&junk, "not safetensors").unwrap();
+        assert!(read(&junk, "k1").is_err());
     }
 }
