@@ -836,7 +836,7 @@ fn find_actors(
             lock(&p.model).as_mut(),
             (&p.cfg, &p.head),
             view,
-            &article.body,
+            article,
             candidates,
         )?;
     }

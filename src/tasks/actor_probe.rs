@@ -12,7 +12,8 @@
 //! head — trained mostly on local news, where states are named in passing — is least reliable.
 
 use super::actors::{Actor, ActorKind};
-use crate::article::Article;
+use super::evidence::evidence_for;
+use crate::article::{Article, Sentence};
 use crate::backends::Generator;
 use crate::config::ActorProbeConfig;
 use crate::error::{BriefError, Result};
@@ -101,11 +102,41 @@ pub fn reported_speaking(text: &str, actor: &Actor) -> bool {
     super::agency::speaks(text, actor)
 }
 
+/// Sentences of the candidate a probe prompt may quote (`{{ sentences }}`).
+const QUOTED_SENTENCES: usize = 3;
+/// Words kept of each quoted sentence.
+const QUOTED_WORDS: usize = 60;
+
+/// The sentences that name `actor` in `article` (whose body its mentions index), the ones
+/// where it is an early subject or takes a position first (`evidence_for` with no target),
+/// each cut to its first `QUOTED_WORDS` words: what the probe's question may quote so the
+/// model reads them right before it answers.
+pub fn candidate_sentences(
+    article: &Article,
+    sentences: &[Sentence],
+    actor: &Actor,
+) -> Vec<String> {
+    evidence_for(article, sentences, actor, "", QUOTED_SENTENCES)
+        .into_iter()
+        .map(|e| {
+            let words: Vec<&str> = e.sentence.split_whitespace().collect();
+            let cut = words.len() > QUOTED_WORDS;
+            let kept = words[..words.len().min(QUOTED_WORDS)].join(" ");
+            if cut {
+                kept + " …"
+            } else {
+                kept
+            }
+        })
+        .collect()
+}
+
 /// The probe's prompt for one candidate.
 fn probe_messages(
     cfg: &ActorProbeConfig,
     view: &Article,
     actor: &Actor,
+    sentences: &[String],
 ) -> Result<Vec<ChatMessage>> {
     let others: Vec<&String> = actor.aliases.iter().filter(|a| **a != actor.name).collect();
     super::prompt_messages(
@@ -113,19 +144,22 @@ fn probe_messages(
         &cfg.user,
         minijinja::context! {
             title => view.title, article => view.body, actor => actor.name, aliases => others,
+            sentences => sentences,
         },
         "actor probe",
     )
 }
 
-/// The model's states at the end of the probe's prompt for `actor`.
+/// The model's states at the end of the probe's prompt for `actor` (`sentences`: what
+/// `candidate_sentences` quotes).
 pub fn candidate_states(
     model: &mut dyn Generator,
     cfg: &ActorProbeConfig,
     view: &Article,
     actor: &Actor,
+    sentences: &[String],
 ) -> Result<Vec<f32>> {
-    let messages = probe_messages(cfg, view, actor)?;
+    let messages = probe_messages(cfg, view, actor, sentences)?;
     model.prompt_states(&messages, &cfg.depths)?.ok_or_else(|| {
         BriefError::Usage(
             "this model cannot expose its states to an actor probe (only GGUF llama / qwen \
@@ -144,21 +178,24 @@ fn visible(view: &Article, actor: &Actor) -> bool {
 }
 
 /// The candidates that are trusted, not in the prompt's view of the article, or that the head
-/// says act (probability ≥ threshold), in order. `text` is the article body the candidates'
-/// mentions index.
+/// says act (probability ≥ threshold), in order. `article` is the one whose body the
+/// candidates' mentions index; `view` is what the prompt shows of it.
 pub fn keep_acting(
     model: &mut dyn Generator,
     (cfg, head): (&ActorProbeConfig, &ActorHead),
     view: &Article,
-    text: &str,
+    article: &Article,
     candidates: Vec<Actor>,
 ) -> Result<Vec<Actor>> {
+    let sentences = article.sentences();
     let mut kept = Vec::with_capacity(candidates.len());
     for actor in candidates {
-        if trusted(text, &actor)
-            || !visible(view, &actor)
-            || head.probability(&candidate_states(model, cfg, view, &actor)?)? >= cfg.threshold
-        {
+        let acts = |model: &mut dyn Generator| -> Result<bool> {
+            let quoted = candidate_sentences(article, &sentences, &actor);
+            let states = candidate_states(model, cfg, view, &actor, &quoted)?;
+            Ok(head.probability(&states)? >= cfg.threshold)
+        };
+        if trusted(&article.body, &actor) || !visible(view, &actor) || acts(model)? {
             kept.push(actor);
         }
     }
@@ -219,8 +256,14 @@ mod tests {
             actor(&text, "Scotland", ActorKind::Government),
         ];
         let mut model = states();
-        let kept =
-            keep_acting(&mut model, (&probe(), &head()), &article, &text, candidates).unwrap();
+        let kept = keep_acting(
+            &mut model,
+            (&probe(), &head()),
+            &article,
+            &article,
+            candidates,
+        )
+        .unwrap();
         let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Dundee", "Scotland"]);
         assert_eq!(model.asked.len(), 2, "a government is kept without asking");
@@ -244,7 +287,8 @@ mod tests {
             actor(&text, "Celtic", ActorKind::Organization),
         ];
         let mut model = states();
-        let kept = keep_acting(&mut model, (&probe(), &head()), &view, &text, candidates).unwrap();
+        let kept =
+            keep_acting(&mut model, (&probe(), &head()), &view, &article, candidates).unwrap();
         let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Dundee", "Celtic"]);
         assert_eq!(
@@ -252,6 +296,29 @@ mod tests {
             1,
             "only the visible candidate is asked about"
         );
+    }
+
+    #[test]
+    fn the_quoted_sentences_name_the_candidate_acting_ones_first_and_long_ones_are_cut() {
+        let long = format!("Later {}", vec!["word"; 80].join(" "));
+        let raw = format!(
+            "Dundee stand by McGowan\n\nThe club was founded long before McGowan arrived. \
+             McGowan denied the charge. Scotland was his home. {long} McGowan."
+        );
+        let article = Article::from_text("t", &raw);
+        let mcgowan = actor(&article.body, "McGowan", ActorKind::Person);
+        let quoted = candidate_sentences(&article, &article.sentences(), &mcgowan);
+        assert_eq!(quoted.len(), 3, "{quoted:?}");
+        assert_eq!(quoted[0], "McGowan denied the charge.");
+        assert!(quoted
+            .iter()
+            .all(|q| q.contains("McGowan") || q.ends_with('…')));
+        assert!(!quoted.iter().any(|q| q.contains("Scotland")));
+        let cut = quoted
+            .iter()
+            .find(|q| q.ends_with('…'))
+            .expect("the long one is cut");
+        assert_eq!(cut.split_whitespace().count(), QUOTED_WORDS + 1);
     }
 
     #[test]

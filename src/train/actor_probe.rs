@@ -18,7 +18,9 @@ use crate::error::{BriefError, Result};
 use crate::eval::actors::same_actor;
 use crate::eval::dataset::{self, Example};
 use crate::fetch::{ensure_model, sha256_file, FetchOptions};
-use crate::tasks::actor_probe::{candidate_states, is_state, reported_speaking, ActorHead};
+use crate::tasks::actor_probe::{
+    candidate_sentences, candidate_states, is_state, reported_speaking, ActorHead,
+};
 use crate::tasks::actors::find_candidates;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -267,8 +269,10 @@ fn read_candidates(
     for (i, ex) in examples.iter().enumerate() {
         let article = Article::from_text(&ex.id, &ex.article_text());
         let gold = ex.actors.clone().unwrap_or_default();
+        let sentences = article.sentences();
         for actor in find_candidates(&article) {
-            let states = match candidate_states(model, probe, &article, &actor) {
+            let quoted = candidate_sentences(&article, &sentences, &actor);
+            let states = match candidate_states(model, probe, &article, &actor, &quoted) {
                 Ok(s) => s,
                 Err(e) => {
                     say(&format!("{}: {} skipped ({e})", ex.id, actor.name));
