@@ -322,9 +322,10 @@ pub struct TrainActorsArgs {
     /// Least share of the acting candidates the chosen threshold must keep, held out.
     #[arg(long, default_value_t = 0.97)]
     pub min_recall: f64,
-    /// The question asked about each candidate after the article (minijinja: actor).
-    /// Default: whether it is a participant in the story (its actions, decisions or statements
-    /// reported) rather than only named in passing.
+    /// The question asked about each candidate after the article (minijinja: actor, aliases,
+    /// and sentences — up to three that name it, acting ones first). Default: whether it is a
+    /// participant in the story (its actions, decisions or statements reported) rather than
+    /// only named in passing.
     #[arg(long, value_name = "TEXT")]
     pub question: Option<String>,
     /// Keep the extracted states in FILE and reuse them while the backbone, question, depths,
