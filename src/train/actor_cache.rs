@@ -2,11 +2,11 @@
 //! forward pass per candidate is the whole cost of training, so refitting with another
 //! `--l2` or `--min-recall` should not pay it again. The file records a key of everything
 //! the states depend on (backbone, question, depths, the articles and the finder's
-//! candidates) and is ignored when the key differs.
+//! candidates) and is ignored when the key differs (`keyed_file`).
 
-use crate::error::{BriefError, Result};
+use super::keyed_file;
+use crate::error::Result;
 use candle_core::{Device, Tensor};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// One candidate as training sees it.
@@ -30,70 +30,40 @@ impl CandidateRow {
     }
 }
 
-fn flags(rows: &[CandidateRow], f: impl Fn(&CandidateRow) -> bool) -> Vec<u8> {
-    rows.iter().map(|r| u8::from(f(r))).collect()
-}
-
 /// Writes `rows` under `key`.
 pub fn write(path: &Path, key: &str, rows: &[CandidateRow]) -> Result<()> {
     let cpu = Device::Cpu;
     let (n, d) = (rows.len(), rows.first().map_or(0, |r| r.states.len()));
     let x: Vec<f32> = rows.iter().flat_map(|r| r.states.iter().copied()).collect();
     let article: Vec<u32> = rows.iter().map(|r| r.article as u32).collect();
-    let tensors: HashMap<String, Tensor> = [
-        ("states", Tensor::from_vec(x, (n, d), &cpu)?),
-        ("article", Tensor::from_vec(article, n, &cpu)?),
-        ("acts", Tensor::from_vec(flags(rows, |r| r.acts), n, &cpu)?),
-        (
-            "speaks",
-            Tensor::from_vec(flags(rows, |r| r.speaks), n, &cpu)?,
-        ),
-        (
-            "state",
-            Tensor::from_vec(flags(rows, |r| r.state), n, &cpu)?,
-        ),
-        (
-            "key",
-            Tensor::from_vec(key.as_bytes().to_vec(), key.len(), &cpu)?,
-        ),
-    ]
-    .into_iter()
-    .map(|(name, t)| (name.to_string(), t))
-    .collect();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| BriefError::io(dir, e))?;
-    }
-    candle_core::safetensors::save(&tensors, path)?;
-    Ok(())
+    let flag = |f: fn(&CandidateRow) -> bool| -> Result<Tensor> {
+        let v: Vec<u8> = rows.iter().map(|r| u8::from(f(r))).collect();
+        Ok(Tensor::from_vec(v, n, &cpu)?)
+    };
+    keyed_file::write(
+        path,
+        key,
+        vec![
+            ("states", Tensor::from_vec(x, (n, d), &cpu)?),
+            ("article", Tensor::from_vec(article, n, &cpu)?),
+            ("acts", flag(|r| r.acts)?),
+            ("speaks", flag(|r| r.speaks)?),
+            ("state", flag(|r| r.state)?),
+        ],
+    )
 }
 
 /// The rows stored in `path`, when it exists and was written under `key`. A file that is not
 /// an actor feature file is an error, never overwritten (it may be a model's weights).
 pub fn read(path: &Path, key: &str) -> Result<Option<Vec<CandidateRow>>> {
-    if !path.exists() {
+    let Some(t) = keyed_file::read(path, key, "actor feature file")? else {
         return Ok(None);
-    }
-    let not_ours = |why: String| BriefError::BadConfig {
-        origin: path.display().to_string(),
-        message: format!(
-            "not an actor feature file written by `brief train actors --features` ({why}); \
-             give --features a new path or remove this file"
-        ),
     };
-    let t =
-        candle_core::safetensors::load(path, &Device::Cpu).map_err(|e| not_ours(e.to_string()))?;
-    let get = |name: &str| {
-        t.get(name)
-            .ok_or_else(|| not_ours(format!("no '{name}' tensor")))
-    };
-    if get("key")?.to_vec1::<u8>()? != key.as_bytes() {
-        return Ok(None);
-    }
-    let states: Vec<Vec<f32>> = get("states")?.to_vec2()?;
-    let article: Vec<u32> = get("article")?.to_vec1()?;
-    let acts: Vec<u8> = get("acts")?.to_vec1()?;
-    let speaks: Vec<u8> = get("speaks")?.to_vec1()?;
-    let state: Vec<u8> = get("state")?.to_vec1()?;
+    let states: Vec<Vec<f32>> = t.get("states")?.to_vec2()?;
+    let article: Vec<u32> = t.get("article")?.to_vec1()?;
+    let acts: Vec<u8> = t.get("acts")?.to_vec1()?;
+    let speaks: Vec<u8> = t.get("speaks")?.to_vec1()?;
+    let state: Vec<u8> = t.get("state")?.to_vec1()?;
     Ok(Some(
         states
             .into_iter()
@@ -141,14 +111,10 @@ mod tests {
         assert_eq!(read(&p, "k1").unwrap(), Some(rows));
         assert!(read(&p, "k2").unwrap().is_none());
         assert!(read(&d.path().join("none"), "k1").unwrap().is_none());
-        // Anything else at that path is refused, not taken for stale states.
-        let other = d.path().join("weights.safetensors");
-        let w = Tensor::from_vec(vec![1f32, 2.0], 2, &Device::Cpu).unwrap();
-        candle_core::safetensors::save(&HashMap::from([("w".to_string(), w)]), &other).unwrap();
-        let err = read(&other, "k1").unwrap_err().to_string();
-        assert!(err.contains("not an actor feature file"), "{err}");
-        let junk = d.path().join("junk");
-        std::fs::write(&junk, "not safetensors").unwrap();
-        assert!(read(&junk, "k1").is_err());
+        // Another kind of feature file is refused, not taken for stale states.
+        let stance = d.path().join("stance.safetensors");
+        let w = Tensor::from_vec(vec![1f32], 1, &Device::Cpu).unwrap();
+        keyed_file::write(&stance, "k1", vec![("train_x", w)]).unwrap();
+        assert!(read(&stance, "k1").is_err());
     }
 }

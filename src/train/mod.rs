@@ -11,6 +11,7 @@ pub mod actor_probe;
 mod cache;
 pub mod data;
 pub mod fit;
+pub mod keyed_file;
 mod logistic;
 pub mod probe;
 mod probe_cache;

@@ -1,12 +1,12 @@
 //! Extracted probe features on disk (`--features FILE`): a chat model's forward pass per
 //! actor is the whole cost of training a probe, so refitting the head with other settings
 //! should not pay it again. The file records a key of what the features depend on and is
-//! ignored when the key differs.
+//! ignored when the key differs (`keyed_file`).
 
+use super::keyed_file;
 use super::probe_fit::Features;
-use crate::error::{BriefError, Result};
+use crate::error::Result;
 use candle_core::{DType, Device, Tensor};
-use std::collections::HashMap;
 use std::path::Path;
 
 fn pack(f: &Features, device: &Device) -> Result<(Tensor, Tensor)> {
@@ -34,43 +34,26 @@ pub fn write(path: &Path, key: &str, (train, dev): &(Features, Features)) -> Res
     let cpu = Device::Cpu;
     let (tx, ty) = pack(train, &cpu)?;
     let (dx, dy) = pack(dev, &cpu)?;
-    let k = Tensor::from_vec(key.as_bytes().to_vec(), key.len(), &cpu)?;
-    let tensors: HashMap<String, Tensor> = [
-        ("train_x", tx),
-        ("train_y", ty),
-        ("dev_x", dx),
-        ("dev_y", dy),
-        ("key", k),
-    ]
-    .into_iter()
-    .map(|(n, t)| (n.to_string(), t))
-    .collect();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| BriefError::io(dir, e))?;
-    }
-    candle_core::safetensors::save(&tensors, path)?;
-    Ok(())
+    keyed_file::write(
+        path,
+        key,
+        vec![
+            ("train_x", tx),
+            ("train_y", ty),
+            ("dev_x", dx),
+            ("dev_y", dy),
+        ],
+    )
 }
 
 /// Both sets' features, when `path` exists and was written with `key`.
 pub fn read(path: &Path, key: &str) -> Result<Option<(Features, Features)>> {
-    if !path.exists() {
+    let Some(t) = keyed_file::read(path, key, "stance feature file")? else {
         return Ok(None);
-    }
-    let t = candle_core::safetensors::load(path, &Device::Cpu)?;
-    let stored = t.get("key").map(|k| k.to_vec1::<u8>()).transpose()?;
-    if stored.as_deref() != Some(key.as_bytes()) {
-        return Ok(None);
-    }
-    let get = |n: &str| {
-        t.get(n).ok_or_else(|| BriefError::BadConfig {
-            origin: path.display().to_string(),
-            message: format!("feature file has no '{n}'"),
-        })
     };
     Ok(Some((
-        unpack(get("train_x")?, get("train_y")?)?,
-        unpack(get("dev_x")?, get("dev_y")?)?,
+        unpack(t.get("train_x")?, t.get("train_y")?)?,
+        unpack(t.get("dev_x")?, t.get("dev_y")?)?,
     )))
 }
 
