@@ -363,6 +363,19 @@ fn a_club_named_by_its_town_alone_is_the_club() {
     assert!(get(&a, "Hereford United")
         .aliases
         .contains(&"Hereford".to_string()));
+    // Two clubs of one town: the town alone is neither.
+    let a = find(
+        "Manchester City beat Manchester United on Sunday, and Manchester City said the title \
+         was close. Manchester United said they would appeal. Former Manchester boss Ron \
+         Atkinson said the derby mattered.",
+    );
+    for club in ["Manchester City", "Manchester United"] {
+        let aliases = &get(&a, club).aliases;
+        assert!(
+            !aliases.contains(&"Manchester".to_string()),
+            "{club}: {aliases:?}"
+        );
+    }
 }
 
 #[test]

@@ -124,18 +124,21 @@ const CLUB_SUFFIXES: &[&str] = &[
     "county",
 ];
 
-/// Folds organizations written two ways into the longer name (`org_variant`).
+/// Folds organizations written two ways into the longer name (`org_variant`), when only one
+/// name fits ("Manchester" beside Manchester City and Manchester United is neither).
 fn merge_org_variants(orgs: &mut Vec<Actor>) {
     let mut i = 0;
     while i < orgs.len() {
-        let home = (0..orgs.len()).find(|&j| j != i && org_variant(&orgs[i].name, &orgs[j].name));
-        match home {
-            Some(j) => {
+        let homes: Vec<usize> = (0..orgs.len())
+            .filter(|&j| j != i && org_variant(&orgs[i].name, &orgs[j].name))
+            .collect();
+        match homes.as_slice() {
+            &[j] => {
                 let ms = std::mem::take(&mut orgs[i].mentions);
                 orgs[j].add_mentions(ms);
                 orgs.remove(i);
             }
-            None => i += 1,
+            _ => i += 1,
         }
     }
 }
