@@ -44,6 +44,14 @@ fn training_articles(path: &Path) {
     ]);
 }
 
+/// A temporary folder holding the training articles, and their path.
+fn training_dir() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let train = dir.path().join("train.jsonl");
+    training_articles(&train);
+    (dir, train)
+}
+
 fn found(out: &(i32, String, String)) -> u64 {
     assert_eq!(out.0, 0, "eval failed: {}", out.2);
     json_of(out)["actors"]["predicted"]
@@ -54,9 +62,7 @@ fn found(out: &(i32, String, String)) -> u64 {
 #[test]
 fn the_check_learns_to_drop_passing_names_and_is_used_from_a_defaults_file() {
     ensure_test_models();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let train = dir.path().join("train.jsonl");
-    training_articles(&train);
+    let (dir, train) = training_dir();
     let out_dir = dir.path().join("check");
     let trained = run(brief()
         .args([
@@ -155,9 +161,7 @@ fn the_shipped_check_refuses_its_tuning_articles_but_the_finder_alone_scores_the
 
 #[test]
 fn a_backbone_that_is_not_a_chat_model_is_a_one_line_error() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let train = dir.path().join("train.jsonl");
-    training_articles(&train);
+    let (dir, train) = training_dir();
     let out = run(brief()
         .args([
             "train",
@@ -176,9 +180,7 @@ fn a_backbone_that_is_not_a_chat_model_is_a_one_line_error() {
 #[test]
 fn kept_states_are_reused_until_the_data_changes() {
     ensure_test_models();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let train = dir.path().join("train.jsonl");
-    training_articles(&train);
+    let (dir, train) = training_dir();
     let features = dir.path().join("states.safetensors");
     let train_with = |l2: &str, out: &str| {
         let r = run(brief()
