@@ -167,7 +167,7 @@ impl LlmStance {
                 let (qs, qo) = (ln_1m_exp(ps), ln_1m_exp(po));
                 Ok([ps + qo, po + qs, qs + qo])
             }
-            // Loaded as a ProbeStance instead (pipeline::load_classifier).
+            // Loaded as a ProbeStance instead (pipeline/models.rs, load_classifier).
             StanceMode::Probe => Err(BriefError::Usage(format!(
                 "'{}' is a trained probe; it is not asked questions",
                 self.name
