@@ -3,7 +3,9 @@
 
 mod encoder;
 mod faithfulness;
+mod generation;
 mod schema;
+mod stance;
 mod validate;
 
 pub use encoder::{Aggregate, EncoderConfig};
@@ -11,7 +13,9 @@ pub use faithfulness::{
     FaithfulnessConfig, FaithfulnessDefaults, FaithfulnessMode, SummarizeDefaults, SummaryLength,
     SupportWeights,
 };
+pub use generation::*;
 pub use schema::*;
+pub use stance::*;
 
 use crate::error::{BriefError, Result};
 use std::path::{Path, PathBuf};

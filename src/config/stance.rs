@@ -1,0 +1,200 @@
+//! The `[stance]` and `[nli]` sections of a model config: how a classifier asks, scores and
+//! calibrates its answers.
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// label words' log-probabilities become a distribution over favor / against / neutral.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceConfig {
+    #[serde(default)]
+    pub system: Option<String>,
+    /// Variables: `article`, `actor`, `aliases`, `target`, `evidence` (a list of sentences),
+    /// and in `yes-no` mode `question`. Put the article first: the prefix up to the actor is
+    /// then encoded once per article.
+    pub user: String,
+    /// `labels`: one question, label words scored. `yes-no`: support and opposition asked
+    /// separately, yes/no scored, combined (both "no" = neutral).
+    #[serde(default)]
+    pub mode: StanceMode,
+    /// yes-no mode: the support question (minijinja; `actor`, `target`).
+    #[serde(default = "default_support_question")]
+    pub support_question: String,
+    /// yes-no mode: the opposition question.
+    #[serde(default = "default_oppose_question")]
+    pub oppose_question: String,
+    /// yes-no mode: answer words.
+    #[serde(default = "default_yes")]
+    pub yes: Vec<String>,
+    #[serde(default = "default_no")]
+    pub no: Vec<String>,
+    /// Words (any of each list) that mean each label when the reply starts with them.
+    #[serde(default)]
+    pub labels: LabelWords,
+    /// How raw label scores are corrected for the model's bias.
+    #[serde(default)]
+    pub calibration: Calibration,
+    /// Added to each label's calibrated log-score (fitted on a dev set).
+    #[serde(default)]
+    pub bias: LabelBias,
+    /// Below this probability for favor / against, the label is neutral.
+    #[serde(default)]
+    pub min_confidence: f32,
+    /// Evidence sentences shown to the classifier per actor.
+    #[serde(default = "default_max_evidence")]
+    pub max_evidence: usize,
+    /// Actor written into the content-free input used for calibration.
+    #[serde(default = "default_content_free")]
+    pub content_free: String,
+    /// probe mode: the trained head and what it reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeConfig>,
+}
+
+/// A linear probe on the chat model's own states (`mode = "probe"`, written by `brief train
+/// stance --backbone CHAT-MODEL`): one forward pass per actor, the article's prefix reused,
+/// instead of scoring answer words to two questions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeConfig {
+    /// The questions that end the prompt, one forward pass each (minijinja; `actor`,
+    /// `target`): the states at their last token, concatenated, are what the head reads.
+    /// The prompt is the `[stance]` one, so the article's prefix is shared by all of them.
+    pub questions: Vec<String>,
+    /// Layers whose residual stream is read, 1-based (0: the last layer).
+    pub depths: Vec<usize>,
+    /// The trained head (safetensors: `weight` (3, D), `bias` (3), `mean` and `scale` (D)),
+    /// relative to this config; absent in the untrained config training starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_sha256: Option<String>,
+    /// `training.json` beside the config (for the eval overlap check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_report: Option<PathBuf>,
+}
+
+fn default_support_question() -> String {
+    "Does {{ actor }} support {{ target }}?".into()
+}
+fn default_oppose_question() -> String {
+    "Does {{ actor }} oppose {{ target }}?".into()
+}
+pub(super) fn default_yes() -> Vec<String> {
+    vec!["yes".into(), "Yes".into()]
+}
+pub(super) fn default_no() -> Vec<String> {
+    vec!["no".into(), "No".into()]
+}
+
+/// How the stance question is put to the model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StanceMode {
+    /// One question; favor / against / neutral label words scored.
+    #[default]
+    Labels,
+    /// Support and opposition asked separately as yes/no questions.
+    YesNo,
+    /// One forward pass; a trained linear head reads the model's states (`[stance.probe]`).
+    Probe,
+}
+
+fn default_max_evidence() -> usize {
+    3
+}
+fn default_content_free() -> String {
+    "N/A".into()
+}
+
+/// Label words per label.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelWords {
+    pub favor: Vec<String>,
+    pub against: Vec<String>,
+    pub neutral: Vec<String>,
+}
+
+impl Default for LabelWords {
+    fn default() -> Self {
+        let v = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+        Self {
+            favor: v("favor", "Favor"),
+            against: v("against", "Against"),
+            neutral: v("neutral", "Neutral"),
+        }
+    }
+}
+
+/// Bias correction of label scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Calibration {
+    /// Raw scores.
+    None,
+    /// Divide by the label distribution the model gives a content-free input (same article,
+    /// actor "N/A", no evidence) — contextual calibration, Zhao et al. 2021.
+    #[default]
+    ContentFree,
+}
+
+/// Per-label additive log-score corrections.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelBias {
+    #[serde(default)]
+    pub favor: f32,
+    #[serde(default)]
+    pub against: f32,
+    #[serde(default)]
+    pub neutral: f32,
+}
+
+/// Zero-shot stance with an NLI cross-encoder: the actor's evidence is the premise, each
+/// hypothesis is scored for entailment (the entailment label found in the model's own
+/// `id2label`), and P(support) and P(oppose) become favor / against / neutral.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NliConfig {
+    /// minijinja; variables `actor`, `target`.
+    #[serde(default = "default_support_hypothesis")]
+    pub support_hypothesis: String,
+    #[serde(default = "default_oppose_hypothesis")]
+    pub oppose_hypothesis: String,
+    /// Most tokens per premise + hypothesis pair; only the premise is cut to fit.
+    #[serde(default = "default_nli_max_length")]
+    pub max_length: usize,
+    /// Below this probability for favor / against, the label is neutral.
+    #[serde(default = "default_nli_min_confidence")]
+    pub min_confidence: f32,
+    /// Evidence sentences joined into the premise.
+    #[serde(default = "default_max_evidence")]
+    pub max_evidence: usize,
+}
+
+fn default_support_hypothesis() -> String {
+    "{{ actor }} supports {{ target }}.".into()
+}
+fn default_oppose_hypothesis() -> String {
+    "{{ actor }} opposes {{ target }}.".into()
+}
+fn default_nli_max_length() -> usize {
+    512
+}
+fn default_nli_min_confidence() -> f32 {
+    0.5
+}
+
+impl Default for NliConfig {
+    fn default() -> Self {
+        Self {
+            support_hypothesis: default_support_hypothesis(),
+            oppose_hypothesis: default_oppose_hypothesis(),
+            max_length: default_nli_max_length(),
+            min_confidence: default_nli_min_confidence(),
+            max_evidence: default_max_evidence(),
+        }
+    }
+}
