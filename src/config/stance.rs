@@ -38,6 +38,10 @@ pub struct StanceConfig {
     /// Added to each label's calibrated log-score (fitted on a dev set).
     #[serde(default)]
     pub bias: LabelBias,
+    /// yes-no mode: label scores read linearly from the two answers, fitted on labelled issue
+    /// targets (`scripts/fit_stance_answers.py`), instead of the product of the answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fitted: Option<FittedAnswers>,
     /// Below this probability for favor / against, the label is neutral.
     #[serde(default)]
     pub min_confidence: f32,
@@ -125,6 +129,26 @@ impl Default for LabelWords {
             against: v("against", "Against"),
             neutral: v("neutral", "Neutral"),
         }
+    }
+}
+
+/// A multinomial logistic read of a yes/no classifier's two answers: with s and o the
+/// log-odds of "yes" to the support and to the opposition question, favor scores
+/// `favor[0]·s + favor[1]·o + favor[2]`, against likewise, neutral 0. The product rule treats
+/// the two answers as independent; a small chat model says "yes" to both far too often, and a
+/// fit on labelled data learns to read the difference between them.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FittedAnswers {
+    pub favor: [f32; 3],
+    pub against: [f32; 3],
+}
+
+impl FittedAnswers {
+    /// Log-scores (favor, against, neutral) from the two log-odds.
+    pub fn log_scores(&self, [s, o]: [f32; 2]) -> [f32; 3] {
+        let read = |w: [f32; 3]| w[0] * s + w[1] * o + w[2];
+        [read(self.favor), read(self.against), 0.0]
     }
 }
 

@@ -127,6 +127,18 @@ pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
     if !st.min_confidence.is_finite() {
         return Err("stance.min_confidence must be a finite number".into());
     }
+    if let Some(f) = &st.fitted {
+        if st.mode != super::StanceMode::YesNo {
+            return Err(
+                "stance.fitted reads the two yes/no answers: it needs mode = \"yes-no\"".into(),
+            );
+        }
+        if f.favor.iter().chain(&f.against).any(|v| !v.is_finite()) {
+            return Err(
+                "stance.fitted.favor and .against must be three finite numbers each".into(),
+            );
+        }
+    }
     match (&st.mode, &st.probe) {
         (super::StanceMode::Probe, None) => Err(
             "stance.mode = \"probe\" needs a [stance.probe] section (brief train stance writes it)"

@@ -332,6 +332,7 @@ fn pair_stances(
             predicted: p.stance,
             confidence: p.confidence,
             scores: [p.scores.favor, p.scores.against, p.scores.neutral],
+            answers: p.scores.answers,
         });
         if p.stance != g.stance && rep.worst.len() < 10 {
             rep.worst.push(Worst {

@@ -89,6 +89,10 @@ pub struct StancePrediction {
     pub confidence: f32,
     /// P(favor), P(against), P(neutral) before the confidence threshold.
     pub scores: [f32; 3],
+    /// A yes/no classifier's raw answers (P(yes) to its support and opposition questions),
+    /// what `scripts/fit_stance_answers.py` fits `[stance.fitted]` on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<[f32; 2]>,
 }
 
 /// Everything `brief eval` reports.

@@ -92,15 +92,7 @@ impl Pipeline {
             let evidence = evidence_for(article, &sentences, actor, &target, most);
             let (stance, confidence, scores) = if evidence.is_empty() {
                 // Nothing in the text shows a position.
-                (
-                    Stance::Neutral,
-                    1.0,
-                    StanceScores {
-                        favor: 0.0,
-                        against: 0.0,
-                        neutral: 1.0,
-                    },
-                )
+                (Stance::Neutral, 1.0, StanceScores::new(0.0, 0.0, 1.0))
             } else {
                 let ev = if entity_target {
                     // The trained encoder cuts each sentence to its own max_length.

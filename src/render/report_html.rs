@@ -266,11 +266,7 @@ mod tests {
             aliases: vec![name.into()],
             stance: Stance::Against,
             confidence: 0.8,
-            scores: StanceScores {
-                favor: 0.1,
-                against: 0.8,
-                neutral: 0.1,
-            },
+            scores: StanceScores::new(0.1, 0.8, 0.1),
             evidence: vec![Evidence {
                 sentence: sentence.into(),
                 start,

@@ -49,11 +49,7 @@ pub fn aggregate(rows: &[[f32; 3]], how: Aggregate) -> StanceScores {
             .max_by(|a, b| a[0].max(a[1]).total_cmp(&b[0].max(b[1])))
             .unwrap_or([0.0, 0.0, 1.0]),
     };
-    StanceScores {
-        favor: pick[0],
-        against: pick[1],
-        neutral: pick[2],
-    }
+    StanceScores::new(pick[0], pick[1], pick[2])
 }
 
 /// Shifts a distribution by per-label log-probability offsets (none: unchanged).
@@ -83,11 +79,7 @@ impl StanceClassifier for EncoderStance {
             .map(|s| (s.clone(), names.clone(), q.target.to_string()))
             .collect();
         if queries.is_empty() {
-            return Ok(StanceScores {
-                favor: 0.0,
-                against: 0.0,
-                neutral: 1.0,
-            });
+            return Ok(StanceScores::new(0.0, 0.0, 1.0));
         }
         let rows: Vec<[f32; 3]> = self
             .model

@@ -56,9 +56,24 @@ pub struct StanceScores {
     pub favor: f32,
     pub against: f32,
     pub neutral: f32,
+    /// A yes/no classifier's own answers before any calibration: P(yes) to the support and
+    /// to the opposition question. Recorded so `[stance.fitted]` can be refitted from
+    /// `brief eval --predictions` whatever the config's current fit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<[f32; 2]>,
 }
 
 impl StanceScores {
+    /// Label probabilities (favor, against, neutral) with no answers recorded.
+    pub fn new(favor: f32, against: f32, neutral: f32) -> Self {
+        Self {
+            favor,
+            against,
+            neutral,
+            answers: None,
+        }
+    }
+
     fn get(&self, s: Stance) -> f32 {
         match s {
             Stance::Favor => self.favor,
@@ -72,11 +87,7 @@ impl StanceScores {
         let max = l.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let e: Vec<f32> = l.iter().map(|x| (x - max).exp()).collect();
         let z: f32 = e.iter().sum();
-        Self {
-            favor: e[0] / z,
-            against: e[1] / z,
-            neutral: e[2] / z,
-        }
+        Self::new(e[0] / z, e[1] / z, e[2] / z)
     }
 
     /// The label and its confidence. Favor / against below `min_confidence` become neutral,
@@ -267,12 +278,22 @@ impl StanceClassifier for LlmStance {
                 }
             }
         };
+        let l = [raw[0] - cf[0], raw[1] - cf[1], raw[2] - cf[2]];
+        // Relative to neutral, yes-no scores are each question's log-odds of "yes".
+        let log_odds = [l[0] - l[2], l[1] - l[2]];
+        let l = match &self.cfg.fitted {
+            Some(f) => f.log_scores(log_odds),
+            None => l,
+        };
         let b = self.cfg.bias;
-        Ok(StanceScores::from_log_scores([
-            raw[0] - cf[0] + b.favor,
-            raw[1] - cf[1] + b.against,
-            raw[2] - cf[2] + b.neutral,
-        ]))
+        let mut scores =
+            StanceScores::from_log_scores([l[0] + b.favor, l[1] + b.against, l[2] + b.neutral]);
+        if self.cfg.mode == StanceMode::YesNo {
+            let sigmoid = |x: f32| 1.0 / (1.0 + (-x).exp());
+            let (s, o) = (raw[0] - raw[2], raw[1] - raw[2]);
+            scores.answers = Some([sigmoid(s), sigmoid(o)]);
+        }
+        Ok(scores)
     }
 
     fn min_confidence(&self) -> f32 {
@@ -286,6 +307,46 @@ impl StanceClassifier for LlmStance {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::config::{resolve_model, FittedAnswers};
+    use crate::tasks::stand_in::StandIn;
+
+    #[test]
+    fn a_fitted_read_of_the_answers_replaces_the_product_rule() {
+        // Yes to both questions, a little more to opposition: the product of the answers says
+        // against; a read fitted to a model that over-answers "yes" to opposition says favor.
+        // Either way the model's own answers are recorded, for refitting.
+        let p_yes = |q: &str| if q.contains("opposition") { 0.9 } else { 0.85 };
+        let base = resolve_model("qwen2.5-coder-1.5b-instruct").unwrap();
+        let mut cfg = base.stance.unwrap();
+        (cfg.calibration, cfg.min_confidence) = (Calibration::None, 0.0);
+        let evidence = ["Berg backed the plan.".to_string()];
+        let q = StanceQuery {
+            title: None,
+            article: "Berg backed the plan.",
+            actor: "Berg",
+            aliases: &[],
+            target: "the plan",
+            evidence: &evidence,
+        };
+        let label = |fitted: Option<FittedAnswers>| {
+            let cfg = StanceConfig {
+                fitted,
+                ..cfg.clone()
+            };
+            let model = share(Box::new(StandIn::yes_no(p_yes)));
+            let scores = LlmStance::new("t", model, cfg).classify(&q).unwrap();
+            let [s, o] = scores.answers.unwrap();
+            assert!((s - 0.85).abs() < 1e-4 && (o - 0.9).abs() < 1e-4, "{s} {o}");
+            scores.decide(0.0).0
+        };
+        assert_eq!(label(None), Stance::Against);
+        let fitted = FittedAnswers {
+            favor: [1.0, -1.0, 0.5],
+            against: [-1.0, 1.0, -0.5],
+        };
+        assert_eq!(label(Some(fitted)), Stance::Favor);
+    }
 
     #[test]
     fn default_stance_prompts_start_like_the_summary_prompt() {
@@ -316,8 +377,6 @@ mod tests {
             "{stance}"
         );
     }
-
-    use super::*;
 
     #[test]
     fn softmax_and_threshold() {
