@@ -10,8 +10,9 @@ class: favor = a*s + b*o + c, against likewise), with each label weighted by N /
 1.0 gives the same labels here). It reports, per file and pooled, the macro-F1 of both rules by
 leave-one-article-out (each article labelled by a fit on all the others), so the figure is not
 one tuned on the articles it is scored on, then prints the fit on everything as TOML for the
-model config's [stance] section (with min_confidence = 0.0: the fitted probabilities are
-already calibrated, and the argmax is what was measured).
+model config's [stance] section (with calibration = "none": it is fitted on the raw answers,
+and min_confidence = 0.0: the fitted probabilities are already calibrated, and the argmax is
+what was measured).
 
     # 1. Gold issues as targets (the FRANK halves keep theirs under "issue"):
     python3 scripts/fit_stance_answers.py prepare evals/frank-actors/tune*.jsonl --out runs/fit
@@ -159,6 +160,7 @@ def report(files):
     r = lambda xs: ", ".join(f"{x:.3f}" for x in xs)
     print("\n# [stance] of the model config, fitted on all", len(rows), "labels:")
     print(f"fitted = {{ favor = [{r(w[:3])}], against = [{r(w[3:])}] }}")
+    print('calibration = "none"')
     print("min_confidence = 0.0")
 
 

@@ -468,6 +468,22 @@ merge_user = "{{ parts }}"
             .unwrap_err()
             .to_string();
         assert!(e.contains("top_p"), "{e}");
+        // A stance classifier's [stance] with `extra` lines (mode yes-no unless they say).
+        let stance = |extra: &str| {
+            let tasks = MINIMAL.replace(r#"["summarize"]"#, r#"["summarize", "stance"]"#);
+            let section = format!("[stance]\nuser = \"Q\"\n{extra}\n");
+            ModelConfig::parse(&format!("{tasks}\n{section}"), "t").map_err(|e| e.to_string())
+        };
+        let fitted = "fitted = { favor = [1.0, -1.0, 0.0], against = [-1.0, 1.0, 0.0] }";
+        let yes_no = format!("mode = \"yes-no\"\n{fitted}");
+        assert!(stance(&format!("calibration = \"none\"\n{yes_no}")).is_ok());
+        let e = stance(&yes_no).unwrap_err();
+        assert!(e.contains("calibration = \"none\""), "{e}");
+        let e = stance(&format!(
+            "calibration = \"none\"\nmode = \"labels\"\n{fitted}"
+        ))
+        .unwrap_err();
+        assert!(e.contains("yes-no"), "{e}");
     }
 
     #[test]

@@ -133,6 +133,12 @@ pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
                 "stance.fitted reads the two yes/no answers: it needs mode = \"yes-no\"".into(),
             );
         }
+        if st.calibration != super::Calibration::None {
+            return Err(
+                "stance.fitted is fitted on the raw answers: it needs calibration = \"none\""
+                    .into(),
+            );
+        }
         if f.favor.iter().chain(&f.against).any(|v| !v.is_finite()) {
             return Err(
                 "stance.fitted.favor and .against must be three finite numbers each".into(),
