@@ -278,20 +278,20 @@ impl StanceClassifier for LlmStance {
                 }
             }
         };
-        let l = [raw[0] - cf[0], raw[1] - cf[1], raw[2] - cf[2]];
-        // Relative to neutral, yes-no scores are each question's log-odds of "yes".
-        let log_odds = [l[0] - l[2], l[1] - l[2]];
+        // In yes-no mode, relative to neutral, the raw scores are each question's log-odds of
+        // "yes": what a fit reads (validation keeps it to uncalibrated configs) and what is
+        // recorded as the answers.
+        let log_odds = [raw[0] - raw[2], raw[1] - raw[2]];
         let l = match &self.cfg.fitted {
             Some(f) => f.log_scores(log_odds),
-            None => l,
+            None => [raw[0] - cf[0], raw[1] - cf[1], raw[2] - cf[2]],
         };
         let b = self.cfg.bias;
         let mut scores =
             StanceScores::from_log_scores([l[0] + b.favor, l[1] + b.against, l[2] + b.neutral]);
         if self.cfg.mode == StanceMode::YesNo {
             let sigmoid = |x: f32| 1.0 / (1.0 + (-x).exp());
-            let (s, o) = (raw[0] - raw[2], raw[1] - raw[2]);
-            scores.answers = Some([sigmoid(s), sigmoid(o)]);
+            scores.answers = Some(log_odds.map(sigmoid));
         }
         Ok(scores)
     }
