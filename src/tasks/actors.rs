@@ -95,7 +95,8 @@ impl Actor {
     }
 }
 
-/// Byte ranges of the body that are not article content: the byline and author bio.
+/// Byte ranges of the body that are not article content: the byline, the author bio and
+/// upper-case section headings.
 pub(crate) fn excluded_ranges(article: &Article) -> Vec<(usize, usize)> {
     let mut author: Option<String> = None;
     let mut out = Vec::new();
@@ -116,6 +117,7 @@ pub(crate) fn excluded_ranges(article: &Article) -> Vec<(usize, usize)> {
             out.push((s, e));
         }
     }
+    out.extend(super::names::headings(&article.body));
     out
 }
 
@@ -479,6 +481,26 @@ mod tests {
                 assert_eq!(&a.body[m.start..m.end], m.text);
             }
         }
+    }
+
+    #[test]
+    fn a_section_heading_names_nobody() {
+        // FRANK (Daily Mail): "US" inside a heading is not the United States.
+        let raw = "Vaughan in talks\n\nMichael Vaughan has held talks with the ECB. Alec \
+                   Stewart CURRENT JOB: Surrey. SHOW US YOUR MEDALS: Played 133 Tests. Andrew \
+                   Strauss CURRENT JOB: Sky. SHOW US YOUR MEDALS: Captained England. Michael \
+                   Vaughan SHOW US YOUR MEDALS: Famously led England to the 2005 Ashes. REASON \
+                   IT MIGHT NOT: The ECB said it would take its time.";
+        let found = find_candidates(&Article::from_text("t", raw));
+        let names: Vec<&str> = found.iter().map(|a| a.name.as_str()).collect();
+        assert!(names.contains(&"Michael Vaughan"), "{names:?}");
+        assert!(names.contains(&"ECB"), "{names:?}");
+        assert!(
+            !names
+                .iter()
+                .any(|n| *n == "United States" || n.contains("REASON")),
+            "{names:?}"
+        );
     }
 
     #[test]

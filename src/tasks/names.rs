@@ -230,10 +230,50 @@ fn raw_runs(text: &str) -> Vec<Vec<Word>> {
     runs
 }
 
+/// Forms of address that open a person's name and never occur inside one.
+const HONORIFICS: &[&str] = &["Mr", "Mrs", "Ms", "Miss", "Dr"];
+
+/// A run of upper-case words that is a section heading, not a name: Daily Mail profiles write
+/// "REASON IT MIGHT HAPPEN: Widely respected…". Two such words before a colon, or three
+/// anywhere; a real acronym stands alone or beside ordinary words ("UN Security Council").
+fn is_heading(text: &str, part: &[Word]) -> bool {
+    let before_colon = part
+        .last()
+        .is_some_and(|w| text[w.end..].trim_start_matches(' ').starts_with(':'));
+    part.len() >= 3 || (part.len() == 2 && before_colon)
+}
+
+/// A word in capitals, longer than an initial ("J.R.R. Tolkien" is not shouting).
+fn is_shouted(t: &str) -> bool {
+    t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !t.chars().any(char::is_lowercase)
+}
+
+/// Byte spans of the text's upper-case section headings (`is_heading`): no name is found
+/// inside one, and the actor finder does not read "US" in "SHOW US YOUR MEDALS".
+pub fn headings(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for run in raw_runs(text) {
+        let mut i = 0;
+        while i < run.len() {
+            let len = run[i..]
+                .iter()
+                .take_while(|w| is_shouted(&text[w.start..w.end]))
+                .count();
+            let part = &run[i..i + len];
+            if len > 0 && is_heading(text, part) {
+                out.push((part[0].start, part[len - 1].end));
+            }
+            i += len.max(1);
+        }
+    }
+    out
+}
+
 /// The name chunks of `text`: leading function words and titles removed, runs cut at any
 /// word that never belongs in a name, trailing connectors dropped.
 pub fn chunks(text: &str) -> Vec<Chunk> {
     let mut out = Vec::new();
+    let shouted = headings(text);
     for run in raw_runs(text) {
         let mut part: Vec<Word> = Vec::new();
         let mut titled = false;
@@ -256,8 +296,14 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
         for w in run {
             let t = &text[w.start..w.end];
             let title = TITLES.contains(&t);
-            if !title && (NOT_NAME_WORDS.contains(&t) || is_compound_adjective(t)) {
+            let in_heading = shouted.iter().any(|&(s, e)| s <= w.start && w.end <= e);
+            if in_heading || (!title && (NOT_NAME_WORDS.contains(&t) || is_compound_adjective(t))) {
                 flush(&mut part, &mut titled, &mut out);
+            } else if !part.is_empty() && HONORIFICS.contains(&t) {
+                // "outside of the Court of Appeal Mr Beavis said": a comma was lost, and an
+                // honorific never sits inside a name, so a new (titled) name starts there.
+                flush(&mut part, &mut titled, &mut out);
+                titled = true;
             } else if part.is_empty() && title {
                 titled = true;
             } else if part.is_empty() && !is_capitalized(t) {
@@ -353,6 +399,37 @@ mod tests {
         );
         let t = "Sheriff Derek O'Carroll spared the Dens star, Lord Justice Moore-Bick said.";
         assert_eq!(names(t), ["Derek O'Carroll", "Dens", "Moore-Bick"]);
+    }
+
+    #[test]
+    fn an_honorific_inside_a_run_starts_a_new_name() {
+        // FRANK (BBC): the comma after the court was lost in the source text.
+        let t = "Speaking outside of the Court of Appeal Mr Beavis said he would appeal.";
+        assert_eq!(names(t), ["Court of Appeal", "Beavis"]);
+        let c = chunks(t);
+        assert!(!c[0].titled && c[1].titled);
+        // A title that is an office stays part of the run ("Lord Justice Moore-Bick").
+        let t = "Speaking for the court, Lord Justice Moore-Bick said.";
+        assert_eq!(names(t), ["Moore-Bick"]);
+    }
+
+    #[test]
+    fn shouted_section_headings_are_not_names() {
+        // FRANK (Daily Mail): a candidate profile with upper-case headings.
+        let t = "Michael Vaughan (Age 40) CURRENT JOB: Broadcaster. SHOW US YOUR MEDALS: Famously \
+                 led England. REASON IT MIGHT NOT: The ECB may balk.";
+        let got = names(t);
+        assert!(
+            !got.iter()
+                .any(|n| n.chars().filter(|c| c.is_uppercase()).count() > 5),
+            "{got:?}"
+        );
+        assert!(got.contains(&"Michael Vaughan".to_string()) && got.contains(&"ECB".to_string()));
+        // Acronyms are names, alone or beside ordinary words, and initials are not shouting.
+        let t = "The UN Security Council and the ECB met. NHS England said: no.";
+        assert_eq!(names(t), ["UN Security Council", "ECB", "NHS England"]);
+        let t = "They read J R R Tolkien daily.";
+        assert_eq!(names(t), ["J R R Tolkien"]);
     }
 
     #[test]
