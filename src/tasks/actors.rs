@@ -504,6 +504,21 @@ mod tests {
     }
 
     #[test]
+    fn a_two_word_demonym_with_its_organ_is_the_country() {
+        // FRANK (CNN): one state, written three ways, is one candidate.
+        let raw = "Saudi man arrested\n\nA Saudi Arabian man has been arrested. He is in the \
+                   U.S. on a Saudi government student sponsorship. He has family connections to \
+                   the Saudi Arabian government.";
+        let found = find_candidates(&Article::from_text("t", raw));
+        let saudi: Vec<&Actor> = found.iter().filter(|a| a.name.contains("Saudi")).collect();
+        assert_eq!(saudi.len(), 1, "{found:?}");
+        assert_eq!(saudi[0].name, "Saudi Arabia");
+        assert!(saudi[0]
+            .aliases
+            .contains(&"Saudi Arabian government".to_string()));
+    }
+
+    #[test]
     fn manual_actors_must_occur() {
         let a = sample();
         let got = manual_actors(&a, &["United States=US,Washington".into()]).unwrap();

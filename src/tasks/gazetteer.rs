@@ -95,7 +95,10 @@ pub const KNOWN: &[Known] = &[
     gov("Iraq", &["Iraq", "Iraqi", "Baghdad"]),
     gov("Syria", &["Syria", "Syrian", "Damascus"]),
     gov("Israel", &["Israel", "Israeli", "Israelis", "Jerusalem"]),
-    gov("Saudi Arabia", &["Saudi Arabia", "Saudi", "Riyadh"]),
+    gov(
+        "Saudi Arabia",
+        &["Saudi Arabia", "Saudi Arabian", "Saudis", "Saudi", "Riyadh"],
+    ),
     gov("Turkey", &["Turkey", "Türkiye", "Turkish", "Ankara"]),
     gov(
         "United Kingdom",
