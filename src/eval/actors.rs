@@ -49,7 +49,8 @@ pub struct ActorScore {
     pub kind_correct: usize,
     pub duplicates: usize,
     pub non_actors: usize,
-    /// "missed X", "non-actor Y", "duplicate Z of X", "kind of X: got g, want p".
+    /// "missed X", "non-actor Y", "duplicate Z of X (also found as W)", "kind of X: got g,
+    /// want p".
     pub misses: Vec<String>,
 }
 
@@ -157,10 +158,12 @@ pub fn score_actors(gold: &[GoldActor], found: &[Found]) -> ActorScore {
             continue;
         };
         s.matched_predicted += 1;
-        if taken[g].is_some() {
+        if let Some(first) = taken[g] {
             s.duplicates += 1;
-            s.misses
-                .push(format!("duplicate {} of {}", f.name, gold[g].name));
+            s.misses.push(format!(
+                "duplicate {} of {} (also found as {})",
+                f.name, gold[g].name, found[first].name
+            ));
         } else {
             taken[g] = Some(i);
         }
@@ -249,9 +252,9 @@ mod tests {
             "{:?}",
             s.misses
         );
-        assert!(s
-            .misses
-            .contains(&"duplicate Mr. Nesbitt of Mike Nesbitt".to_string()));
+        assert!(s.misses.contains(
+            &"duplicate Mr. Nesbitt of Mike Nesbitt (also found as Mike Nesbitt)".to_string()
+        ));
         assert!(s
             .misses
             .contains(&"kind of Ulster Unionists: got person, want organization".to_string()));
