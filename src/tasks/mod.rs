@@ -12,6 +12,7 @@ pub mod gazetteer;
 mod head_file;
 mod kinds;
 mod lexicon;
+mod manual_actors;
 mod named;
 mod names;
 pub mod nli_stance;
