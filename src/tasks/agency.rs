@@ -50,6 +50,38 @@ fn after_apposition(text: &str, pos: usize) -> usize {
     }
 }
 
+/// "Robert Abrams, a geriatric psychiatrist at New York Presbyterian Hospital said …": news
+/// copy often drops the comma that closes an apposition. One that opens with an article or a
+/// role and runs into a verb of saying before any other punctuation still attributes the speech.
+fn unclosed_apposition_speaks(text: &str, end: usize) -> bool {
+    let Some(rest) = text.get(end..).and_then(|r| r.strip_prefix(',')) else {
+        return false;
+    };
+    let opens = next_word(rest, 0)
+        .is_some_and(|w| matches!(w, "a" | "an" | "the") || ROLE_BEFORE.contains(&w));
+    let window: String = rest.chars().take(120).collect();
+    let clause = window
+        .split(['.', ';', ':', ',', '(', '"', '“', '”', '?', '!'])
+        .next()
+        .unwrap_or("");
+    // "the Blue Nile, a project it says is vital": a new subject speaks, not the name.
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let own_subject = words.iter().any(|w| {
+        matches!(
+            *w,
+            "it" | "he" | "she" | "they" | "we" | "I" | "you" | "who" | "which" | "that" | "whose"
+        )
+    });
+    opens
+        && !own_subject
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "said" | "says" | "told" | "added" | "warned" | "explained"
+            )
+        })
+}
+
 /// Skips a second name joined by "and" ("The United States and the European Union
 /// supported"): both act when the verb follows.
 fn after_coordinated(text: &str, pos: usize) -> usize {
@@ -85,6 +117,9 @@ pub fn acts_after(text: &str, end: usize) -> bool {
         }
         _ => end,
     };
+    if unclosed_apposition_speaks(text, end) {
+        return true;
+    }
     // "Liam O'Donnell, told the court": the verb right after the comma.
     let first = text[end..].strip_prefix(',').map_or(end, |_| end + 1);
     match next_word(text, first) {
@@ -300,6 +335,29 @@ mod tests {
         let t = "\"We could have added another 15,\" said Porterfield.";
         let i = t.find("Porterfield").unwrap();
         assert!(acts(t, i, i + 11));
+    }
+
+    #[test]
+    fn an_apposition_whose_closing_comma_was_lost_still_attributes_speech() {
+        // FRANK (Daily Mail / BBC), verbatim.
+        let t = "Robert Abrams, a geriatric psychiatrist at New York Presbyterian Hospital said \
+                 the home had done well.";
+        assert!(acts(t, 0, 13));
+        let t = "\"Full control,\" Bertie Armstrong, chief executive of the Scottish Fishermen's \
+                 Federation said in a statement.";
+        let i = t.find("Bertie").unwrap();
+        assert!(acts(t, i, i + "Bertie Armstrong".len()));
+        // Not across a sentence end, and not an apposition that opens with no article or role.
+        let t = "He met Mary Smith, a nurse at the hospital. Her sister said nothing.";
+        let i = t.find("Mary").unwrap();
+        assert!(!acts(t, i, i + 10));
+        let t = "He met Mary Smith, whose sister said nothing.";
+        let i = t.find("Mary").unwrap();
+        assert!(!acts(t, i, i + 10));
+        // evals/articles.jsonl: another subject inside the apposition speaks.
+        let t = "the dam on the Blue Nile, a project it says is vital for its development.";
+        let i = t.find("Blue").unwrap();
+        assert!(!acts(t, i, i + 9));
     }
 
     #[test]
