@@ -401,3 +401,33 @@ fn a_name_the_text_writes_with_the_is_a_body() {
     assert_eq!(get(&a, "Hebrew Home").kind, ActorKind::Organization);
     assert_eq!(get(&a, "Charlotte Dell").kind, ActorKind::Person);
 }
+
+#[test]
+fn an_acronym_with_its_letters_reordered_is_the_named_body() {
+    // Held-aside half of evals/frank-actors (the rule was found there; see README).
+    let a = find(
+        "Tunisia's row with Caf, which the local federation (FTF) says is now over. \
+         \"I am convinced that the page has been turned,\" FTF vice-president Maher Snoussi \
+         told BBC Sport. Contrary to media reports, the Tunisia Football Federation insists \
+         it never accused Caf of corruption.",
+    );
+    assert!(!names(&a).contains(&"FTF"), "{:?}", names(&a));
+    assert!(get(&a, "Tunisia Football Federation")
+        .aliases
+        .contains(&"FTF".to_string()));
+    let a = find(
+        "It will now examine the data collected by the British Geological Survey (BGS) \
+         before deciding whether to resume. A tremor shared a \"similar location\", the BSG \
+         said. The BGS said it was also monitoring fracking.",
+    );
+    assert!(!names(&a).contains(&"BSG"), "{:?}", names(&a));
+    assert!(get(&a, "British Geological Survey")
+        .aliases
+        .contains(&"BSG".to_string()));
+    // Two bodies whose initials fit: the acronym belongs to neither.
+    let a = find(
+        "The Scottish Football Association said it would appeal. The Football Association \
+         of Scotland said the ban was unfair. The ASF said nothing.",
+    );
+    assert!(names(&a).contains(&"ASF"), "{:?}", names(&a));
+}

@@ -339,6 +339,7 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
     let named = super::named::named_actors(text, &excluded, &taken);
     actors.extend(named.into_iter().filter(|a| !not_actors.contains(&a.name)));
     merge_same_names(&mut actors);
+    super::orgs::merge_reordered_acronyms(&mut actors);
     drop_sources(text, &mut actors);
     drop_nested(&mut actors);
     actors.sort_by_key(Actor::first);

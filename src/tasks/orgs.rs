@@ -143,6 +143,55 @@ fn merge_org_variants(orgs: &mut Vec<Actor>) {
     }
 }
 
+/// The capital initials of a name ("TFF" of "Tunisia Football Federation"), sorted.
+fn sorted_initials(name: &str) -> Vec<char> {
+    let mut v: Vec<char> = name
+        .split(' ')
+        .filter(|w| w.starts_with(char::is_uppercase))
+        .filter_map(|w| w.chars().next())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// Whether `acronym` holds exactly the initials of `name` in another order: the acronym of
+/// the name in another language ("FTF", Fédération Tunisienne de Football, beside "Tunisia
+/// Football Federation") or with two letters swapped by a typo ("BSG" beside "British
+/// Geological Survey (BGS)"). The same order is `org_variant`'s rule, not this one.
+fn reordered_acronym(acronym: &str, name: &str) -> bool {
+    let mut letters: Vec<char> = acronym.chars().collect();
+    letters.sort_unstable();
+    acronym.chars().count() >= 3
+        && acronym.chars().all(|c| c.is_ascii_uppercase())
+        && name.contains(' ')
+        && letters == sorted_initials(name)
+        && !name
+            .split(' ')
+            .filter_map(|w| w.chars().next())
+            .filter(|c| c.is_uppercase())
+            .eq(acronym.chars())
+}
+
+/// Folds an acronym that spells another actor's initials in another order into that actor,
+/// when exactly one actor's initials fit; the acronym's kind gives way to the named body's.
+pub(super) fn merge_reordered_acronyms(actors: &mut Vec<Actor>) {
+    let mut i = 0;
+    while i < actors.len() {
+        let homes: Vec<usize> = (0..actors.len())
+            .filter(|&j| j != i && actors[j].kind != ActorKind::Person)
+            .filter(|&j| reordered_acronym(&actors[i].name, &actors[j].name))
+            .collect();
+        match homes.as_slice() {
+            &[j] => {
+                let ms = std::mem::take(&mut actors[i].mentions);
+                actors[j].add_mentions(ms);
+                actors.remove(i);
+            }
+            _ => i += 1,
+        }
+    }
+}
+
 /// Of the organizations whose names hold a plain word, the one it stands for: the only one,
 /// or the one whose name begins every other's ("Hereford" is Hereford United, not
 /// Hereford United Supporters' Trust, which is named after the club).
