@@ -431,3 +431,36 @@ fn an_acronym_with_its_letters_reordered_is_the_named_body() {
     );
     assert!(names(&a).contains(&"ASF"), "{:?}", names(&a));
 }
+
+#[test]
+fn lowercase_particles_stay_inside_a_persons_name() {
+    // evals/articles.jsonl (the UAE–Israel article) and two unlabelled FRANK articles.
+    let a = find(
+        "Israeli Prime Minister Benjamin Netanyahu said it was a new era of peace with the Arab \
+         world, and the UAE's Crown Prince Mohammed bin Zayed said Israel had agreed to halt \
+         further annexation of Palestinian territories.",
+    );
+    assert_eq!(get(&a, "Mohammed bin Zayed").kind, ActorKind::Person);
+    let a = find(
+        "Louis van Gaal heaped praise on the 25-year-old's shooting ability after Saturday's \
+         Premier League encounter. David de Gea was given a start by Vicente del Bosque but \
+         could not keep out De Vrij's header. Stefan de Vrij said it was a good night. \
+         Ursula von der Leyen said the EU would act.",
+    );
+    // (David de Gea, only "given a start", does not act.)
+    for name in [
+        "Louis van Gaal",
+        "Vicente del Bosque",
+        "Ursula von der Leyen",
+    ] {
+        assert_eq!(get(&a, name).kind, ActorKind::Person);
+    }
+    // "De Vrij" opening a sentence part is the same person; "Gaal" is no organization.
+    assert!(get(&a, "Stefan de Vrij")
+        .aliases
+        .contains(&"De Vrij".to_string()));
+    assert!(!names(&a).contains(&"Gaal") && !names(&a).contains(&"Leyen"));
+    // "of", "for", "the" still join an organization's words, not a person's.
+    let a = find("The Ministry of Defence said it would act.");
+    assert_eq!(get(&a, "Ministry of Defence").kind, ActorKind::Government);
+}

@@ -162,6 +162,12 @@ const CONNECTORS: &[&str] = &[
     "du", "des", "bin", "al", "&",
 ];
 
+/// The lowercase particles of a person's name ("Mohammed bin Zayed", "Ursula von der Leyen",
+/// "Vincent van Gogh"); "of", "for", "and", "the" join the words of an organization instead.
+const NAME_PARTICLES: &[&str] = &[
+    "de", "del", "della", "da", "di", "van", "von", "der", "le", "la", "du", "des", "bin", "al",
+];
+
 /// Abbreviations whose period does not end a sentence.
 fn is_abbreviation(w: &str) -> bool {
     w.chars().count() == 1 || TITLES.contains(&w) || matches!(w, "St" | "Jr" | "Sr" | "Co")
@@ -185,6 +191,25 @@ fn possessive_stem(w: &str) -> Option<&str> {
     w.strip_suffix("'s")
         .or_else(|| w.strip_suffix("’s"))
         .filter(|s| !s.is_empty())
+}
+
+/// Whether the connector `ws[i]` is followed by a capitalized word, directly or through a
+/// second name particle ("Ursula von der Leyen", "Jean de la Fontaine").
+fn connects(text: &str, ws: &[Word], i: usize) -> bool {
+    let t = |w: &Word| &text[w.start..w.end];
+    let gap = |a: &Word, b: &Word| &text[a.end..b.start];
+    let (Some(w), Some(n)) = (ws.get(i), ws.get(i + 1)) else {
+        return false;
+    };
+    if is_capitalized(t(n)) {
+        return joins(t(w), gap(w, n));
+    }
+    let particles = NAME_PARTICLES.contains(&t(w)) && NAME_PARTICLES.contains(&t(n));
+    particles
+        && joins(t(w), gap(w, n))
+        && ws
+            .get(i + 2)
+            .is_some_and(|m| is_capitalized(t(m)) && joins(t(n), gap(n, m)))
 }
 
 /// The raw runs of capitalized words, connectors allowed between two capitalized words.
@@ -212,12 +237,7 @@ fn raw_runs(text: &str) -> Vec<Vec<Word>> {
             if possessive.is_some() {
                 runs.push(std::mem::take(&mut cur));
             }
-        } else if !cur.is_empty()
-            && CONNECTORS.contains(&t)
-            && ws.get(i + 1).is_some_and(|n| {
-                is_capitalized(&text[n.start..n.end]) && joins(t, &text[w.end..n.start])
-            })
-        {
+        } else if !cur.is_empty() && CONNECTORS.contains(&t) && connects(text, &ws, i) {
             cur.push(w);
         } else if !cur.is_empty() {
             runs.push(std::mem::take(&mut cur));
@@ -328,8 +348,10 @@ pub fn person_words(chunk: &Chunk, text: &str) -> Option<Vec<Word>> {
         .rposition(|t| TITLES.contains(t))
         .map_or(0, |i| i + 1);
     let rest: Vec<Word> = chunk.words[from..].to_vec();
-    let all_caps = rest.iter().all(|w| is_name_word(&text[w.start..w.end]));
-    (!rest.is_empty() && all_caps).then_some(rest)
+    let name_word = |w: &Word| is_name_word(&text[w.start..w.end]);
+    let particle = |w: &Word| NAME_PARTICLES.contains(&&text[w.start..w.end]);
+    let ends = rest.first().is_some_and(name_word) && rest.last().is_some_and(name_word);
+    (ends && rest.iter().all(|w| name_word(w) || particle(w))).then_some(rest)
 }
 
 /// Whether `short` names the same person as `long`: its words are the end of `long`'s
@@ -341,6 +363,8 @@ pub fn same_person(short: &[&str], long: &[&str]) -> bool {
         ws.iter()
             .map(|w| match w.split_once('-') {
                 Some((_, rest)) if is_particle_name(w) => rest.to_string(),
+                // "De Vrij" at a sentence start is "Stefan de Vrij".
+                _ if NAME_PARTICLES.contains(&w.to_lowercase().as_str()) => w.to_lowercase(),
                 _ => w.to_string(),
             })
             .collect()
