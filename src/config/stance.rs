@@ -24,6 +24,11 @@ pub struct StanceConfig {
     /// yes-no mode: the opposition question.
     #[serde(default = "default_oppose_question")]
     pub oppose_question: String,
+    /// yes-no mode: further wordings of the two questions. Each question's log-odds of "yes"
+    /// is averaged over every wording before the answers are combined, so no single
+    /// phrasing's quirks decide the label (one more pair of scored answers per wording).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paraphrases: Vec<QuestionPair>,
     /// yes-no mode: answer words.
     #[serde(default = "default_yes")]
     pub yes: Vec<String>,
@@ -54,6 +59,14 @@ pub struct StanceConfig {
     /// probe mode: the trained head and what it reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<ProbeConfig>,
+}
+
+/// One wording of the support and the opposition question (minijinja; `actor`, `target`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionPair {
+    pub support: String,
+    pub oppose: String,
 }
 
 /// A linear probe on the chat model's own states (`mode = "probe"`, written by `brief train

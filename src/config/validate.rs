@@ -127,6 +127,13 @@ pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
     if !st.min_confidence.is_finite() {
         return Err("stance.min_confidence must be a finite number".into());
     }
+    if !st.paraphrases.is_empty() && st.mode != super::StanceMode::YesNo {
+        return Err(
+            "stance.paraphrases are wordings of the yes/no questions: they need \
+                    mode = \"yes-no\""
+                .into(),
+        );
+    }
     if let Some(f) = &st.fitted {
         if st.mode != super::StanceMode::YesNo {
             return Err(

@@ -3,7 +3,7 @@
 //! log-probabilities, corrected by contextual calibration and per-label biases, become a
 //! distribution over favor / against / neutral.
 
-use super::score::{group_logprobs, lse};
+use super::score::group_logprobs;
 use crate::backends::Generator;
 use crate::config::{Calibration, StanceConfig, StanceMode};
 use crate::error::{BriefError, Result};
@@ -165,17 +165,10 @@ impl LlmStance {
                 Ok([lp[0], lp[1], lp[2]])
             }
             StanceMode::YesNo => {
-                let groups = [self.cfg.yes.clone(), self.cfg.no.clone()];
-                let (sq, oq) = (
-                    self.cfg.support_question.clone(),
-                    self.cfg.oppose_question.clone(),
-                );
-                let s = self.group_logprobs(q, &sq, &groups)?;
-                let o = self.group_logprobs(q, &oq, &groups)?;
-                // log P(yes) of each question, normalized over yes/no.
-                let ps = s[0] - lse(&s);
-                let po = o[0] - lse(&o);
-                let (qs, qo) = (ln_1m_exp(ps), ln_1m_exp(po));
+                let [s, o] = self.mean_log_odds(q)?;
+                // log P(yes) and log P(no) of each question.
+                let (ps, qs) = (log_sigmoid(s), log_sigmoid(-s));
+                let (po, qo) = (log_sigmoid(o), log_sigmoid(-o));
                 Ok([ps + qo, po + qs, qs + qo])
             }
             // Loaded as a ProbeStance instead (pipeline/models.rs, load_classifier).
@@ -184,6 +177,31 @@ impl LlmStance {
                 self.name
             ))),
         }
+    }
+
+    /// The log-odds of "yes" to the support and to the opposition question, each averaged
+    /// over the config's wordings (the main pair and `paraphrases`).
+    fn mean_log_odds(&mut self, q: &StanceQuery) -> Result<[f32; 2]> {
+        let groups = [self.cfg.yes.clone(), self.cfg.no.clone()];
+        let mut pairs = vec![(
+            self.cfg.support_question.clone(),
+            self.cfg.oppose_question.clone(),
+        )];
+        pairs.extend(
+            self.cfg
+                .paraphrases
+                .iter()
+                .map(|p| (p.support.clone(), p.oppose.clone())),
+        );
+        let mut sum = [0.0f32; 2];
+        for (sq, oq) in &pairs {
+            let s = self.group_logprobs(q, sq, &groups)?;
+            let o = self.group_logprobs(q, oq, &groups)?;
+            sum[0] += s[0] - s[1];
+            sum[1] += o[0] - o[1];
+        }
+        let n = pairs.len() as f32;
+        Ok(sum.map(|x| x / n))
     }
 
     /// Log-probability of each group of answer words (log-sum-exp over a group's words).
@@ -233,12 +251,12 @@ pub fn stance_messages(
     Ok(m)
 }
 
-/// ln(1 - e^x) for x <= 0, stable near 0.
-fn ln_1m_exp(x: f32) -> f32 {
-    if x > -0.693 {
-        (-x.exp_m1()).ln()
+/// ln σ(x) = −ln(1 + e^−x), stable for large |x|.
+fn log_sigmoid(x: f32) -> f32 {
+    if x >= 0.0 {
+        -(-x).exp().ln_1p()
     } else {
-        (-x.exp()).ln_1p()
+        x - x.exp().ln_1p()
     }
 }
 
@@ -346,6 +364,53 @@ mod tests {
             against: [-1.0, 1.0, -0.5],
         };
         assert_eq!(label(Some(fitted)), Stance::Favor);
+    }
+
+    #[test]
+    fn paraphrased_questions_average_their_log_odds() {
+        // The main wording leans to opposition (0.6 vs 0.9), the paraphrase to support (0.95
+        // vs 0.5): averaged log-odds decide, and the recorded answers are the averaged ones.
+        let p_yes = |q: &str| match (q.contains("in favour"), q.contains("opposition")) {
+            (true, _) => 0.95,
+            (false, true) => 0.9,
+            _ if q.contains("against") => 0.5,
+            _ => 0.6,
+        };
+        let base = resolve_model("qwen2.5-coder-1.5b-instruct").unwrap();
+        let mut cfg = base.stance.unwrap();
+        (cfg.calibration, cfg.min_confidence) = (Calibration::None, 0.0);
+        let evidence = ["Berg backed the plan.".to_string()];
+        let q = StanceQuery {
+            title: None,
+            article: "Berg backed the plan.",
+            actor: "Berg",
+            aliases: &[],
+            target: "the plan",
+            evidence: &evidence,
+        };
+        let run = |cfg: StanceConfig| {
+            let model = share(Box::new(StandIn::yes_no(p_yes)));
+            LlmStance::new("t", model, cfg).classify(&q).unwrap()
+        };
+        assert_eq!(run(cfg.clone()).decide(0.0).0, Stance::Against);
+        let cfg = StanceConfig {
+            paraphrases: vec![crate::config::QuestionPair {
+                support: "Is {{ actor }} in favour of {{ target }}?".into(),
+                oppose: "Is {{ actor }} against {{ target }}?".into(),
+            }],
+            ..cfg
+        };
+        let scores = run(cfg);
+        let logit = |p: f32| (p / (1.0 - p)).ln();
+        let sigmoid = |x: f32| 1.0 / (1.0 + (-x).exp());
+        let [s, o] = scores.answers.unwrap();
+        let want_s = sigmoid((logit(0.6) + logit(0.95)) / 2.0);
+        let want_o = sigmoid((logit(0.9) + logit(0.5)) / 2.0);
+        assert!(
+            (s - want_s).abs() < 1e-4 && (o - want_o).abs() < 1e-4,
+            "{s} {o}"
+        );
+        assert_eq!(scores.decide(0.0).0, Stance::Favor);
     }
 
     #[test]
