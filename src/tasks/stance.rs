@@ -329,24 +329,35 @@ mod tests {
     use crate::config::{resolve_model, FittedAnswers};
     use crate::tasks::stand_in::StandIn;
 
+    /// The default classifier's stance config, uncalibrated and without a threshold, so a
+    /// test sees the rule that combines the answers and nothing else.
+    fn uncalibrated_default() -> StanceConfig {
+        let base = resolve_model("qwen2.5-coder-1.5b-instruct").unwrap();
+        let mut cfg = base.stance.unwrap();
+        (cfg.calibration, cfg.min_confidence) = (Calibration::None, 0.0);
+        cfg
+    }
+
+    fn berg_query(evidence: &[String]) -> StanceQuery<'_> {
+        StanceQuery {
+            title: None,
+            article: "Berg backed the plan.",
+            actor: "Berg",
+            aliases: &[],
+            target: "the plan",
+            evidence,
+        }
+    }
+
     #[test]
     fn a_fitted_read_of_the_answers_replaces_the_product_rule() {
         // Yes to both questions, a little more to opposition: the product of the answers says
         // against; a read fitted to a model that over-answers "yes" to opposition says favor.
         // Either way the model's own answers are recorded, for refitting.
         let p_yes = |q: &str| if q.contains("opposition") { 0.9 } else { 0.85 };
-        let base = resolve_model("qwen2.5-coder-1.5b-instruct").unwrap();
-        let mut cfg = base.stance.unwrap();
-        (cfg.calibration, cfg.min_confidence) = (Calibration::None, 0.0);
+        let cfg = uncalibrated_default();
         let evidence = ["Berg backed the plan.".to_string()];
-        let q = StanceQuery {
-            title: None,
-            article: "Berg backed the plan.",
-            actor: "Berg",
-            aliases: &[],
-            target: "the plan",
-            evidence: &evidence,
-        };
+        let q = berg_query(&evidence);
         let label = |fitted: Option<FittedAnswers>| {
             let cfg = StanceConfig {
                 fitted,
@@ -376,18 +387,9 @@ mod tests {
             _ if q.contains("against") => 0.5,
             _ => 0.6,
         };
-        let base = resolve_model("qwen2.5-coder-1.5b-instruct").unwrap();
-        let mut cfg = base.stance.unwrap();
-        (cfg.calibration, cfg.min_confidence) = (Calibration::None, 0.0);
+        let cfg = uncalibrated_default();
         let evidence = ["Berg backed the plan.".to_string()];
-        let q = StanceQuery {
-            title: None,
-            article: "Berg backed the plan.",
-            actor: "Berg",
-            aliases: &[],
-            target: "the plan",
-            evidence: &evidence,
-        };
+        let q = berg_query(&evidence);
         let run = |cfg: StanceConfig| {
             let model = share(Box::new(StandIn::yes_no(p_yes)));
             LlmStance::new("t", model, cfg).classify(&q).unwrap()
