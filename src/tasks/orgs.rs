@@ -124,23 +124,29 @@ const CLUB_SUFFIXES: &[&str] = &[
     "county",
 ];
 
-/// Folds organizations written two ways into the longer name (`org_variant`), when only one
-/// name fits ("Manchester" beside Manchester City and Manchester United is neither).
-fn merge_org_variants(orgs: &mut Vec<Actor>) {
+/// Folds each actor into the one other actor `fits(actor, other)` names, when exactly one
+/// does; with two or more fitting, the actor belongs to none and stays as it is.
+fn fold_into_only_fit(actors: &mut Vec<Actor>, fits: impl Fn(&Actor, &Actor) -> bool) {
     let mut i = 0;
-    while i < orgs.len() {
-        let homes: Vec<usize> = (0..orgs.len())
-            .filter(|&j| j != i && org_variant(&orgs[i].name, &orgs[j].name))
+    while i < actors.len() {
+        let homes: Vec<usize> = (0..actors.len())
+            .filter(|&j| j != i && fits(&actors[i], &actors[j]))
             .collect();
         match homes.as_slice() {
             &[j] => {
-                let ms = std::mem::take(&mut orgs[i].mentions);
-                orgs[j].add_mentions(ms);
-                orgs.remove(i);
+                let ms = std::mem::take(&mut actors[i].mentions);
+                actors[j].add_mentions(ms);
+                actors.remove(i);
             }
             _ => i += 1,
         }
     }
+}
+
+/// Folds organizations written two ways into the longer name (`org_variant`), when only one
+/// name fits ("Manchester" beside Manchester City and Manchester United is neither).
+fn merge_org_variants(orgs: &mut Vec<Actor>) {
+    fold_into_only_fit(orgs, |a, b| org_variant(&a.name, &b.name));
 }
 
 /// The capital initials of a name ("TFF" of "Tunisia Football Federation"), sorted.
@@ -175,21 +181,9 @@ fn reordered_acronym(acronym: &str, name: &str) -> bool {
 /// Folds an acronym that spells another actor's initials in another order into that actor,
 /// when exactly one actor's initials fit; the acronym's kind gives way to the named body's.
 pub(super) fn merge_reordered_acronyms(actors: &mut Vec<Actor>) {
-    let mut i = 0;
-    while i < actors.len() {
-        let homes: Vec<usize> = (0..actors.len())
-            .filter(|&j| j != i && actors[j].kind != ActorKind::Person)
-            .filter(|&j| reordered_acronym(&actors[i].name, &actors[j].name))
-            .collect();
-        match homes.as_slice() {
-            &[j] => {
-                let ms = std::mem::take(&mut actors[i].mentions);
-                actors[j].add_mentions(ms);
-                actors.remove(i);
-            }
-            _ => i += 1,
-        }
-    }
+    fold_into_only_fit(actors, |a, b| {
+        b.kind != ActorKind::Person && reordered_acronym(&a.name, &b.name)
+    });
 }
 
 /// Of the organizations whose names hold a plain word, the one it stands for: the only one,
