@@ -90,11 +90,7 @@ fn org_variant(short: &str, long: &str) -> bool {
     let truncated = l.len() == s.len() + 1
         && l.starts_with(&s)
         && matches!(l[s.len()].as_str(), "department" | "service" | "force");
-    let initials: String = long
-        .split(' ')
-        .filter(|w| w.starts_with(char::is_uppercase))
-        .filter_map(|w| w.chars().next())
-        .collect();
+    let initials = capital_initials(long);
     // The letters in order, the first and last initials included ("ECB" of "England and
     // Wales Cricket Board").
     let mut rest = initials.chars();
@@ -149,15 +145,13 @@ fn merge_org_variants(orgs: &mut Vec<Actor>) {
     fold_into_only_fit(orgs, |a, b| org_variant(&a.name, &b.name));
 }
 
-/// The capital initials of a name ("TFF" of "Tunisia Football Federation"), sorted.
-fn sorted_initials(name: &str) -> Vec<char> {
-    let mut v: Vec<char> = name
-        .split(' ')
+/// The initials of a name's capitalized words ("TFF" of "Tunisia Football Federation",
+/// "EWCB" of "England and Wales Cricket Board").
+fn capital_initials(name: &str) -> String {
+    name.split(' ')
         .filter(|w| w.starts_with(char::is_uppercase))
         .filter_map(|w| w.chars().next())
-        .collect();
-    v.sort_unstable();
-    v
+        .collect()
 }
 
 /// Whether `acronym` holds exactly the initials of `name` in another order: the acronym of
@@ -165,17 +159,17 @@ fn sorted_initials(name: &str) -> Vec<char> {
 /// Football Federation") or with two letters swapped by a typo ("BSG" beside "British
 /// Geological Survey (BGS)"). The same order is `org_variant`'s rule, not this one.
 fn reordered_acronym(acronym: &str, name: &str) -> bool {
-    let mut letters: Vec<char> = acronym.chars().collect();
-    letters.sort_unstable();
+    let initials = capital_initials(name);
+    let sorted = |s: &str| {
+        let mut v: Vec<char> = s.chars().collect();
+        v.sort_unstable();
+        v
+    };
     acronym.chars().count() >= 3
         && acronym.chars().all(|c| c.is_ascii_uppercase())
         && name.contains(' ')
-        && letters == sorted_initials(name)
-        && !name
-            .split(' ')
-            .filter_map(|w| w.chars().next())
-            .filter(|c| c.is_uppercase())
-            .eq(acronym.chars())
+        && initials != acronym
+        && sorted(acronym) == sorted(&initials)
 }
 
 /// Folds an acronym that spells another actor's initials in another order into that actor,
