@@ -464,3 +464,26 @@ fn lowercase_particles_stay_inside_a_persons_name() {
     let a = find("The Ministry of Defence said it would act.");
     assert_eq!(get(&a, "Ministry of Defence").kind, ActorKind::Government);
 }
+
+#[test]
+fn a_club_written_by_its_first_word_is_the_club() {
+    // Held-aside half of evals/frank-actors (the rule was found there; see README).
+    let a = find(
+        "Bayer Leverkusen defender Emir Spahic could face a lengthy ban. Spahic was substituted \
+         as Bayer crashed out of the cup. A Bayer spokesman said: 'It is clear that there has \
+         been a physical dispute.' Bayer are fourth in the Bundesliga.",
+    );
+    assert!(!names(&a).contains(&"Bayer"), "{:?}", names(&a));
+    assert!(get(&a, "Bayer Leverkusen")
+        .aliases
+        .contains(&"Bayer".to_string()));
+    // A first word the text also writes in lower case is an ordinary word at a sentence
+    // start: "School meals" is not the School Food Trust.
+    let a = find(
+        "England's School Food Trust commissioned the research. \"School meals can be a great \
+         way to help parents,\" the trust said. Mumsnetters were at school long ago.",
+    );
+    assert!(!get(&a, "School Food Trust")
+        .aliases
+        .contains(&"School".to_string()));
+}

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 /// Every word the text writes in lower case: a capitalized word among them is an ordinary
 /// word at a sentence start ("Cars have been damaged"), not a name.
-fn common_words(text: &str) -> HashSet<&str> {
+pub(super) fn common_words(text: &str) -> HashSet<&str> {
     super::names::words(text)
         .into_iter()
         .map(|w| &text[w.start..w.end])

@@ -7,6 +7,7 @@ use super::agency::acting_groups;
 use super::lexicon::INSTITUTION_AFTER;
 use super::named::{mention, overlaps, Found};
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 fn club_re() -> &'static Regex {
@@ -139,10 +140,26 @@ fn fold_into_only_fit(actors: &mut Vec<Actor>, fits: impl Fn(&Actor, &Actor) -> 
     }
 }
 
-/// Folds organizations written two ways into the longer name (`org_variant`), when only one
-/// name fits ("Manchester" beside Manchester City and Manchester United is neither).
-fn merge_org_variants(orgs: &mut Vec<Actor>) {
-    fold_into_only_fit(orgs, |a, b| org_variant(&a.name, &b.name));
+/// Whether the one capitalized word `short` is the first word of the organization `long`,
+/// the way a club or company is shortened ("Bayer" of "Bayer Leverkusen", "Tottenham" of
+/// "Tottenham Hotspur").
+fn first_word(short: &str, long: &str) -> bool {
+    let key = org_key(long);
+    let words: Vec<&str> = key.split(' ').collect();
+    is_one_capitalized_word(short) && words.len() > 1 && words[0] == short
+}
+
+fn is_one_capitalized_word(w: &str) -> bool {
+    w.starts_with(char::is_uppercase) && w.chars().skip(1).all(char::is_lowercase)
+}
+
+/// A short form the text also writes in lower case is an ordinary word at a sentence start
+/// ("School meals…" beside "School Food Trust"), never a form of the name.
+fn merge_org_variants(orgs: &mut Vec<Actor>, common: &HashSet<&str>) {
+    fold_into_only_fit(orgs, |a, b| {
+        org_variant(&a.name, &b.name)
+            || (first_word(&a.name, &b.name) && !common.contains(a.name.to_lowercase().as_str()))
+    });
 }
 
 /// The initials of a name's capitalized words ("TFF" of "Tunisia Football Federation",
@@ -243,7 +260,8 @@ pub(super) fn org_actors(
             _ => i += 1,
         }
     }
-    merge_org_variants(&mut out);
+    let common = super::named::common_words(text);
+    merge_org_variants(&mut out, &common);
     for m in &found.plain {
         if person_word(&m.text) || found.venues.contains(&m.text) {
             continue;
