@@ -153,8 +153,10 @@ fn is_one_capitalized_word(w: &str) -> bool {
     w.starts_with(char::is_uppercase) && w.chars().skip(1).all(char::is_lowercase)
 }
 
-/// A short form the text also writes in lower case is an ordinary word at a sentence start
-/// ("School meals…" beside "School Food Trust"), never a form of the name.
+/// Folds organizations written two ways into the longer name (`org_variant`, `first_word`),
+/// when only one name fits ("Manchester" beside Manchester City and Manchester United is
+/// neither). A first word the text also writes in lower case is an ordinary word at a
+/// sentence start ("School meals…" beside "School Food Trust"), never a form of the name.
 fn merge_org_variants(orgs: &mut Vec<Actor>, common: &HashSet<&str>) {
     fold_into_only_fit(orgs, |a, b| {
         org_variant(&a.name, &b.name)
