@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 /// Every word the text writes in lower case: a capitalized word among them is an ordinary
 /// word at a sentence start ("Cars have been damaged"), not a name.
-pub(super) fn common_words(text: &str) -> HashSet<&str> {
+fn common_words(text: &str) -> HashSet<&str> {
     super::names::words(text)
         .into_iter()
         .map(|w| &text[w.start..w.end])
@@ -353,7 +353,7 @@ pub fn named_actors(text: &str, excluded: &[(usize, usize)], taken: &[Actor]) ->
         .filter(|(a, titled)| is_acting(text, a, *titled))
         .map(|(a, titled)| body_behind_the(text, a, titled))
         .collect();
-    let orgs = org_actors(text, excluded, &found, &out);
+    let orgs = org_actors(text, excluded, &found, &out, &common);
     out.extend(orgs.into_iter().filter(|a| {
         // Named organizations stay unless only ever a place; plain words must act.
         let institution = a

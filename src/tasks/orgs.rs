@@ -211,12 +211,14 @@ fn core_org(orgs: &[Actor], within: &[usize]) -> Option<usize> {
 }
 
 /// Organizations by name; a plain word that is part of a longer organization's name is
-/// that organization ("Cuadrilla" and "Cuadrilla Resources").
+/// that organization ("Cuadrilla" and "Cuadrilla Resources"). `common`: the words the text
+/// writes in lower case (`named::common_words`).
 pub(super) fn org_actors(
     text: &str,
     excluded: &[(usize, usize)],
     found: &Found,
     people: &[Actor],
+    common: &HashSet<&str>,
 ) -> Vec<Actor> {
     let mut out: Vec<Actor> = Vec::new();
     let mut orgs: Vec<&(String, ActorKind, Mention)> = found.orgs.iter().collect();
@@ -262,8 +264,7 @@ pub(super) fn org_actors(
             _ => i += 1,
         }
     }
-    let common = super::named::common_words(text);
-    merge_org_variants(&mut out, &common);
+    merge_org_variants(&mut out, common);
     for m in &found.plain {
         if person_word(&m.text) || found.venues.contains(&m.text) {
             continue;
