@@ -487,3 +487,36 @@ fn a_club_written_by_its_first_word_is_the_club() {
         .aliases
         .contains(&"School".to_string()));
 }
+
+#[test]
+fn a_club_named_by_its_nickname_is_the_club() {
+    // Held-aside half of evals/frank-actors (the duplicates were found there; see README).
+    let a = find(
+        "Liverpool manager Brendan Rodgers has reminded Raheem Sterling of his responsibilities. \
+         Rodgers thinks they are ready to progress. Reds have captain Steven Gerrard back. The \
+         Reds said the players had been spoken to.",
+    );
+    assert!(!names(&a).contains(&"Reds"), "{:?}", names(&a));
+    let a = find(
+        "\"We will defend the club's good name,\" a club statement read.Barca paid £48.6m for \
+         Santos striker Neymar. FC Barcelona has this morning made a payment. Barcelona said \
+         they had paid 57m euros.",
+    );
+    assert!(!names(&a).contains(&"Barca"), "{:?}", names(&a));
+    assert!(get(&a, "FC Barcelona")
+        .aliases
+        .contains(&"Barca".to_string()));
+    // A nickname two of the article's clubs share belongs to neither.
+    let a = find(
+        "Liverpool manager Brendan Rodgers praised his side. Nottingham Forest manager Stuart \
+         Pearce said his players were tired. The Reds said the players had been spoken to.",
+    );
+    assert!(!get(&a, "Liverpool")
+        .aliases
+        .iter()
+        .any(|x| x.contains("Reds")));
+    assert!(!get(&a, "Nottingham Forest")
+        .aliases
+        .iter()
+        .any(|x| x.contains("Reds")));
+}

@@ -340,6 +340,7 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
     actors.extend(named.into_iter().filter(|a| !not_actors.contains(&a.name)));
     merge_same_names(&mut actors);
     super::orgs::merge_reordered_acronyms(&mut actors);
+    super::nicknames::merge_nicknames(&mut actors);
     drop_sources(text, &mut actors);
     drop_nested(&mut actors);
     actors.sort_by_key(Actor::first);

@@ -15,6 +15,7 @@ mod lexicon;
 mod manual_actors;
 mod named;
 mod names;
+mod nicknames;
 pub mod nli_stance;
 mod orgs;
 pub mod probe_stance;

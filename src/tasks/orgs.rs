@@ -55,7 +55,7 @@ pub(super) fn club_aliases(text: &str, excluded: &[(usize, usize)], actors: &mut
 
 /// An organization's name without its legal form: "Dundee FC" and "Dundee Football Club"
 /// are one club, "ParkingEye Ltd" is ParkingEye.
-fn org_key(name: &str) -> String {
+pub(super) fn org_key(name: &str) -> String {
     let mut n = name.to_string();
     for suffix in [
         " Football Club",
@@ -123,7 +123,7 @@ const CLUB_SUFFIXES: &[&str] = &[
 
 /// Folds each actor into the one other actor `fits(actor, other)` names, when exactly one
 /// does; with two or more fitting, the actor belongs to none and stays as it is.
-fn fold_into_only_fit(actors: &mut Vec<Actor>, fits: impl Fn(&Actor, &Actor) -> bool) {
+pub(super) fn fold_into_only_fit(actors: &mut Vec<Actor>, fits: impl Fn(&Actor, &Actor) -> bool) {
     let mut i = 0;
     while i < actors.len() {
         let homes: Vec<usize> = (0..actors.len())
