@@ -59,6 +59,26 @@ pub struct StanceConfig {
     /// probe mode: the trained head and what it reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<ProbeConfig>,
+    /// yes-no mode: one multiple-choice question asked besides the two yes/no questions,
+    /// its distribution mixed with theirs. Each answer format has its own bias (yes/no: "yes"
+    /// to both; letters: the first option); mixed, each corrects the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<ChoiceQuestion>,
+}
+
+/// A multiple-choice stance question (`[stance] choice`): its label words are scored like
+/// `labels` mode's, and the label log-probabilities it gives are mixed with the yes/no
+/// questions' as `(1 − weight)·yes-no + weight·choice`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceQuestion {
+    /// minijinja (`actor`, `target`), in place of `{{ question }}`; it carries its own answer
+    /// instruction ("Answer A, B or C."), as the yes/no questions carry theirs.
+    pub question: String,
+    /// The answer words of each label ("A", "B", "C").
+    pub labels: LabelWords,
+    /// The choice's share of the mixed log-probabilities, in [0, 1].
+    pub weight: f32,
 }
 
 /// One wording of the support and the opposition question (minijinja; `actor`, `target`).

@@ -25,6 +25,9 @@ pub fn check_templates(cfg: &ModelConfig) -> Result<(), String> {
         fields.push(("stance.user", &st.user));
         fields.push(("stance.support_question", &st.support_question));
         fields.push(("stance.oppose_question", &st.oppose_question));
+        if let Some(c) = &st.choice {
+            fields.push(("stance.choice.question", &c.question));
+        }
         if let Some(p) = &st.probe {
             for q in &p.questions {
                 fields.push(("stance.probe.questions", q));
@@ -152,6 +155,9 @@ pub fn check_stance(st: &StanceConfig) -> Result<(), String> {
             );
         }
     }
+    if let Some(c) = &st.choice {
+        validate_choice(st, c)?;
+    }
     match (&st.mode, &st.probe) {
         (super::StanceMode::Probe, None) => Err(
             "stance.mode = \"probe\" needs a [stance.probe] section (brief train stance writes it)"
@@ -224,6 +230,37 @@ pub fn check_nli(cfg: &ModelConfig) -> Result<(), String> {
     Ok(())
 }
 
+/// `[stance] choice` mixes with the yes/no answers as they are: it needs them, uncalibrated
+/// and unfitted (both of those read the yes/no answers alone).
+fn validate_choice(st: &super::StanceConfig, c: &super::ChoiceQuestion) -> Result<(), String> {
+    if st.mode != super::StanceMode::YesNo {
+        return Err(
+            "stance.choice is mixed with the yes/no answers: it needs mode = \"yes-no\"".into(),
+        );
+    }
+    if st.calibration != super::Calibration::None || st.fitted.is_some() {
+        return Err(
+            "stance.choice is mixed with the raw yes/no answers: it needs calibration = \"none\" and no stance.fitted"
+                .into(),
+        );
+    }
+    if !(0.0..=1.0).contains(&c.weight) {
+        return Err(format!(
+            "stance.choice.weight must be between 0 and 1, not {}",
+            c.weight
+        ));
+    }
+    let l = &c.labels;
+    if c.question.trim().is_empty()
+        || [&l.favor, &l.against, &l.neutral]
+            .iter()
+            .any(|w| w.is_empty())
+    {
+        return Err("stance.choice needs a question and answer words for every label".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +293,28 @@ mod tests {
                 let (_, conf) = s.decide(st.min_confidence);
                 proptest::prop_assert!(conf.is_finite());
             }
+        }
+    }
+
+    #[test]
+    fn a_choice_question_needs_the_raw_yes_no_answers_and_a_weight_in_range() {
+        let cfg = |head: &str, weight: &str| -> StanceConfig {
+            let text = format!(
+                "user = \"x\"\n{head}\n[choice]\nquestion = \"A, B or C?\"\nweight = {weight}\n\
+                 labels = {{ favor = [\"A\"], against = [\"B\"], neutral = [\"C\"] }}\n"
+            );
+            toml::from_str(&text).unwrap()
+        };
+        let ok = "mode = \"yes-no\"\ncalibration = \"none\"";
+        assert_eq!(check_stance(&cfg(ok, "0.5")), Ok(()));
+        for (head, weight, says) in [
+            ("mode = \"labels\"\ncalibration = \"none\"", "0.5", "mode"),
+            ("mode = \"yes-no\"", "0.5", "calibration"),
+            (ok, "1.5", "between 0 and 1"),
+            (ok, "nan", "between 0 and 1"),
+        ] {
+            let err = check_stance(&cfg(head, weight)).unwrap_err();
+            assert!(err.contains(says), "{err}");
         }
     }
 

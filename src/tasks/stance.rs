@@ -5,7 +5,7 @@
 
 use super::score::group_logprobs;
 use crate::backends::Generator;
-use crate::config::{Calibration, StanceConfig, StanceMode};
+use crate::config::{Calibration, ChoiceQuestion, StanceConfig, StanceMode};
 use crate::error::{BriefError, Result};
 use crate::runtime::chat::ChatMessage;
 use serde::Serialize;
@@ -179,6 +179,15 @@ impl LlmStance {
         }
     }
 
+    /// Log-probabilities of favor, against and neutral from the multiple-choice question,
+    /// normalized over its answer words.
+    fn choice_logprobs(&mut self, q: &StanceQuery, c: &ChoiceQuestion) -> Result<[f32; 3]> {
+        let l = &c.labels;
+        let groups = [l.favor.clone(), l.against.clone(), l.neutral.clone()];
+        let lp = self.group_logprobs(q, &c.question, &groups)?;
+        Ok(log_softmax3([lp[0], lp[1], lp[2]]))
+    }
+
     /// The log-odds of "yes" to the support and to the opposition question, each averaged
     /// over the config's wordings (the main pair and `paraphrases`).
     fn mean_log_odds(&mut self, q: &StanceQuery) -> Result<[f32; 2]> {
@@ -252,6 +261,17 @@ pub fn stance_messages(
 }
 
 /// ln σ(x) = −ln(1 + e^−x), stable for large |x|.
+/// Log-probabilities from three log-scores.
+fn log_softmax3(l: [f32; 3]) -> [f32; 3] {
+    let z = crate::tasks::score::lse(&l);
+    l.map(|x| x - z)
+}
+
+/// `(1 − weight)·a + weight·b`, label by label (a weighted product of the two distributions).
+fn mix(a: [f32; 3], b: [f32; 3], weight: f32) -> [f32; 3] {
+    [0, 1, 2].map(|i| (1.0 - weight) * a[i] + weight * b[i])
+}
+
 fn log_sigmoid(x: f32) -> f32 {
     if x >= 0.0 {
         -(-x).exp().ln_1p()
@@ -303,6 +323,10 @@ impl StanceClassifier for LlmStance {
         let l = match &self.cfg.fitted {
             Some(f) => f.log_scores(log_odds),
             None => [raw[0] - cf[0], raw[1] - cf[1], raw[2] - cf[2]],
+        };
+        let l = match self.cfg.choice.clone() {
+            Some(c) => mix(log_softmax3(l), self.choice_logprobs(q, &c)?, c.weight),
+            None => l,
         };
         let b = self.cfg.bias;
         let mut scores =
@@ -413,6 +437,44 @@ mod tests {
             "{s} {o}"
         );
         assert_eq!(scores.decide(0.0).0, Stance::Favor);
+    }
+
+    #[test]
+    fn a_choice_question_is_mixed_with_the_yes_no_answers_by_its_weight() {
+        // Yes to both questions, more to opposition: the yes/no pair says against. The choice
+        // question (answer words A, B, C: the stand-in gives A and B P(yes)/2 each, C half the
+        // rest) says "no clear position" with 0.45 / 0.55. Its weight moves the label from the pair's
+        // to its own, and the recorded answers stay the yes/no ones.
+        let p_yes = |q: &str| match (q.contains("A, B or C"), q.contains("opposition")) {
+            (true, _) => 0.1,
+            (false, true) => 0.9,
+            (false, false) => 0.6,
+        };
+        let evidence = ["Berg backed the plan.".to_string()];
+        let q = berg_query(&evidence);
+        let run = |weight: f32| {
+            let cfg = StanceConfig {
+                choice: Some(ChoiceQuestion {
+                    question: "Where does {{ actor }} stand? Answer A, B or C.".into(),
+                    labels: crate::config::LabelWords {
+                        favor: vec!["A".into()],
+                        against: vec!["B".into()],
+                        neutral: vec!["C".into()],
+                    },
+                    weight,
+                }),
+                ..uncalibrated_default()
+            };
+            let model = share(Box::new(StandIn::yes_no(p_yes)));
+            LlmStance::new("t", model, cfg).classify(&q).unwrap()
+        };
+        let (none, half, all) = (run(0.0), run(0.5), run(1.0));
+        assert_eq!(none.decide(0.0).0, Stance::Against);
+        assert_eq!(all.decide(0.0).0, Stance::Neutral);
+        assert!((all.neutral - 0.45 / 0.55).abs() < 1e-4, "{all:?}");
+        assert!(none.neutral < half.neutral && half.neutral < all.neutral);
+        let [s, o] = half.answers.unwrap();
+        assert!((s - 0.6).abs() < 1e-4 && (o - 0.9).abs() < 1e-4, "{s} {o}");
     }
 
     #[test]
