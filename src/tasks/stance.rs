@@ -260,7 +260,6 @@ pub fn stance_messages(
     Ok(m)
 }
 
-/// ln σ(x) = −ln(1 + e^−x), stable for large |x|.
 /// Log-probabilities from three log-scores.
 fn log_softmax3(l: [f32; 3]) -> [f32; 3] {
     let z = crate::tasks::score::lse(&l);
@@ -272,6 +271,7 @@ fn mix(a: [f32; 3], b: [f32; 3], weight: f32) -> [f32; 3] {
     [0, 1, 2].map(|i| (1.0 - weight) * a[i] + weight * b[i])
 }
 
+/// ln σ(x) = −ln(1 + e^−x), stable for large |x|.
 fn log_sigmoid(x: f32) -> f32 {
     if x >= 0.0 {
         -(-x).exp().ln_1p()
@@ -442,9 +442,9 @@ mod tests {
     #[test]
     fn a_choice_question_is_mixed_with_the_yes_no_answers_by_its_weight() {
         // Yes to both questions, more to opposition: the yes/no pair says against. The choice
-        // question (answer words A, B, C: the stand-in gives A and B P(yes)/2 each, C half the
-        // rest) says "no clear position" with 0.45 / 0.55. Its weight moves the label from the pair's
-        // to its own, and the recorded answers stay the yes/no ones.
+        // question (answer words A, B, C: the stand-in gives A and B P(yes)/2 each, C half
+        // the rest) says "no clear position" with 0.45 / 0.55. Its weight moves the label
+        // from the pair's to its own, and the recorded answers stay the yes/no ones.
         let p_yes = |q: &str| match (q.contains("A, B or C"), q.contains("opposition")) {
             (true, _) => 0.1,
             (false, true) => 0.9,
