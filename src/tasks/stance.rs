@@ -5,7 +5,7 @@
 
 use super::score::group_logprobs;
 use crate::backends::Generator;
-use crate::config::{Calibration, ChoiceQuestion, StanceConfig, StanceMode};
+use crate::config::{Calibration, ChoiceQuestion, LabelWords, StanceConfig, StanceMode};
 use crate::error::{BriefError, Result};
 use crate::runtime::chat::ChatMessage;
 use serde::Serialize;
@@ -159,10 +159,8 @@ impl LlmStance {
     fn label_logprobs(&mut self, q: &StanceQuery) -> Result<[f32; 3]> {
         match self.cfg.mode {
             StanceMode::Labels => {
-                let l = &self.cfg.labels;
-                let groups = [l.favor.clone(), l.against.clone(), l.neutral.clone()];
-                let lp = self.group_logprobs(q, "", &groups)?;
-                Ok([lp[0], lp[1], lp[2]])
+                let labels = self.cfg.labels.clone();
+                self.label_word_logprobs(q, "", &labels)
             }
             StanceMode::YesNo => {
                 let [s, o] = self.mean_log_odds(q)?;
@@ -179,13 +177,26 @@ impl LlmStance {
         }
     }
 
+    /// Log-probability of each label's words (favor, against, neutral) after `question`.
+    fn label_word_logprobs(
+        &mut self,
+        q: &StanceQuery,
+        question: &str,
+        l: &LabelWords,
+    ) -> Result<[f32; 3]> {
+        let groups = [l.favor.clone(), l.against.clone(), l.neutral.clone()];
+        let lp = self.group_logprobs(q, question, &groups)?;
+        Ok([lp[0], lp[1], lp[2]])
+    }
+
     /// Log-probabilities of favor, against and neutral from the multiple-choice question,
     /// normalized over its answer words.
     fn choice_logprobs(&mut self, q: &StanceQuery, c: &ChoiceQuestion) -> Result<[f32; 3]> {
-        let l = &c.labels;
-        let groups = [l.favor.clone(), l.against.clone(), l.neutral.clone()];
-        let lp = self.group_logprobs(q, &c.question, &groups)?;
-        Ok(log_softmax3([lp[0], lp[1], lp[2]]))
+        Ok(log_softmax3(self.label_word_logprobs(
+            q,
+            &c.question,
+            &c.labels,
+        )?))
     }
 
     /// The log-odds of "yes" to the support and to the opposition question, each averaged
