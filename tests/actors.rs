@@ -2,24 +2,10 @@
 //! evals/frank-actors dev set (tuning half) or on the forms quoted in the issue that asked for
 //! them. No model: these run in milliseconds.
 
-use brief::article::Article;
-use brief::tasks::actors::{find_candidates, Actor, ActorKind};
+mod common;
 
-fn find(text: &str) -> Vec<Actor> {
-    find_candidates(&Article::from_text("t", text))
-}
-
-fn get<'a>(actors: &'a [Actor], name: &str) -> &'a Actor {
-    let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
-    actors
-        .iter()
-        .find(|a| a.name == name)
-        .unwrap_or_else(|| panic!("{name} not in {names:?}"))
-}
-
-fn names(actors: &[Actor]) -> Vec<&str> {
-    actors.iter().map(|a| a.name.as_str()).collect()
-}
+use brief::tasks::actors::{Actor, ActorKind};
+use common::finder::{find, get, names};
 
 #[test]
 fn title_and_punctuation_variants_are_one_person() {

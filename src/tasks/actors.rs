@@ -134,11 +134,16 @@ pub fn find_all(text: &str, needle: &str, excluded: &[(usize, usize)]) -> Vec<Me
     for (i, _) in text.match_indices(needle) {
         let end = i + needle.len();
         // A period right before is part of an abbreviation ("U.S.") unless it ends a sentence
-        // whose space was lost ("the jet.Russia said").
+        // whose space was lost ("the jet.Russia said", "its commitment\".Russia - a key
+        // ally", "in 2014.Russia").
         let mut back = text[..i].chars().rev();
         let before_ok = match back.next() {
             None => true,
-            Some('.') => back.next().is_some_and(char::is_lowercase),
+            Some('.') => back.next().is_some_and(|c| {
+                c.is_lowercase()
+                    || c.is_ascii_digit()
+                    || matches!(c, '"' | '”' | '’' | '\'' | ')' | ']')
+            }),
             Some(c) => !is_word_char(c),
         };
         let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));

@@ -5,8 +5,9 @@
 //! "at" or "from" is a place.
 
 use super::lexicon::{
-    ACTION_VERBS, AUXILIARIES, GROUP_NOUNS, INSTITUTION_AFTER, LOCATIVES, NOT_NAME_WORDS,
-    POST_NOMINALS, ROLE_AFTER, ROLE_BEFORE, SPEECH_VERBS, STATE_ORGANS,
+    ACTION_NOUNS, ACTION_VERBS, AUXILIARIES, GROUP_NOUNS, INSTITUTION_AFTER, LOCATIVES,
+    NOT_NAME_WORDS, POST_NOMINALS, ROLE_AFTER, ROLE_BEFORE, SPEECH_VERBS, STANCE_ADJECTIVES,
+    STATE_ORGANS,
 };
 use regex::Regex;
 use std::sync::OnceLock;
@@ -30,9 +31,43 @@ fn is_action(w: &str) -> bool {
         || (w.len() > 4 && w.ends_with("ed") && w.starts_with(char::is_lowercase))
 }
 
-/// Skips an apposition (", who …," / ", the …," / " (pictured)") right after a name,
-/// within one sentence.
+/// Spaced dashes that set off an apposition: "Russia - a key ally of Syria - has said".
+const DASHES: &[&str] = &[" - ", " – ", " — "];
+
+/// The spaced dash `rest` opens with, if any.
+fn opening_dash(rest: &str) -> Option<&'static str> {
+    DASHES.iter().copied().find(|d| rest.starts_with(d))
+}
+
+/// Skips an apposition set off by dashes, within one sentence; `pos` itself when there is
+/// none.
+fn after_dash_apposition(text: &str, pos: usize) -> usize {
+    let rest = &text[pos..];
+    let Some(open) = opening_dash(rest) else {
+        return pos;
+    };
+    let inner = &rest[open.len()..];
+    let close = DASHES
+        .iter()
+        .filter_map(|d| inner.find(d).map(|i| (i, d.len())))
+        .min();
+    match close {
+        Some((i, len))
+            if i < 120 && !inner[..i].contains(['.', ';', ':', '"', '“', '”', '!', '?']) =>
+        {
+            pos + open.len() + i + len
+        }
+        _ => pos,
+    }
+}
+
+/// Skips an apposition (", who …," / ", the …," / " (pictured)" / " - a key ally … -") right
+/// after a name, within one sentence.
 fn after_apposition(text: &str, pos: usize) -> usize {
+    let dashed = after_dash_apposition(text, pos);
+    if dashed != pos {
+        return dashed;
+    }
     let rest = &text[pos..];
     if let Some(r) = rest.trim_start().strip_prefix('(') {
         return match r.find(')') {
@@ -109,6 +144,63 @@ fn after_coordinated(text: &str, pos: usize) -> usize {
 /// name before them does not act.
 const PASSIVE_MARKERS: &[&str] = &["is", "are", "was", "were", "been", "be", "being"];
 
+/// The byte just past the next word `w` at or after `pos`.
+fn past(text: &str, pos: usize, w: &str) -> usize {
+    text[pos..]
+        .find(w)
+        .map_or(text.len(), |i| pos + i + w.len())
+}
+
+/// After a form of "be" at `pos`: does the name act ("France is completing its withdrawal")
+/// or take a position ("Theresa May was clear that…", "he was absolutely furious")? A
+/// participle other than one in -ing is passive: the name is acted upon.
+fn acts_after_be(text: &str, mut pos: usize) -> bool {
+    for _ in 0..3 {
+        let Some(w) = next_word(text, pos) else {
+            return false;
+        };
+        if (w.len() > 4 && w.ends_with("ing")) || STANCE_ADJECTIVES.contains(&w) {
+            return true;
+        }
+        let adverb = w.len() > 4 && w.ends_with("ly");
+        if !(adverb
+            || matches!(
+                w,
+                "very" | "so" | "quite" | "not" | "also" | "still" | "now"
+            ))
+        {
+            return false;
+        }
+        pos = past(text, pos, w);
+    }
+    false
+}
+
+/// "John Kerry's recent condemnation", "Warsaw's veto": a possessive followed (past one
+/// modifier) by a noun of acting or taking a position.
+fn possessive_acts(text: &str, end: usize) -> bool {
+    let Some(rest) = text.get(end..) else {
+        return false;
+    };
+    let Some(after) = rest.strip_prefix("'s").or_else(|| rest.strip_prefix("’s")) else {
+        return false;
+    };
+    let mut pos = end + (rest.len() - after.len());
+    for _ in 0..2 {
+        let Some(w) = next_word(text, pos) else {
+            return false;
+        };
+        if ACTION_NOUNS.contains(&w) {
+            return true;
+        }
+        if !w.starts_with(char::is_lowercase) {
+            return false;
+        }
+        pos = past(text, pos, w);
+    }
+    false
+}
+
 /// Whether the mention ending at `end` is followed by a verb of acting or saying.
 pub fn acts_after(text: &str, end: usize) -> bool {
     let end = match next_word(text, end) {
@@ -117,10 +209,12 @@ pub fn acts_after(text: &str, end: usize) -> bool {
         }
         _ => end,
     };
-    if unclosed_apposition_speaks(text, end) {
+    if unclosed_apposition_speaks(text, end) || possessive_acts(text, end) {
         return true;
     }
-    // "Liam O'Donnell, told the court": the verb right after the comma.
+    // "Liam O'Donnell, told the court": the verb right after the comma. (Not after a lone
+    // dash: "the 3rd Viscount Bearsted - made the Duchess guest of honour" closes an
+    // apposition whose verb belongs to the name before it.)
     let first = text[end..].strip_prefix(',').map_or(end, |_| end + 1);
     match next_word(text, first) {
         Some(w) if is_action(w) => return true,
@@ -141,10 +235,7 @@ pub fn acts_after(text: &str, end: usize) -> bool {
         // "Hannah Witheridge and David Miller were murdered": the name is acted upon;
         // "France is completing its withdrawal" acts.
         if PASSIVE_MARKERS.contains(&w) {
-            let after = text[pos..]
-                .find(w)
-                .map_or(text.len(), |i| pos + i + w.len());
-            return next_word(text, after).is_some_and(|n| n.len() > 4 && n.ends_with("ing"));
+            return acts_after_be(text, past(text, pos, w));
         }
         if is_action(w)
             || ROLE_AFTER.contains(&w) && matches!(w, "spokesman" | "spokeswoman" | "statement")
@@ -290,7 +381,7 @@ fn group_re() -> &'static Regex {
     RE.get_or_init(|| {
         let nouns = GROUP_NOUNS.join("|");
         Regex::new(&format!(
-            r"\b(?:[Tt]he\s+)?((?:(?:[A-Z][\p{{L}}]+|motoring|local|party|opposition|senior|federal|state)\s+)?(?i:{nouns}))\b"
+            r"\b(?:[Tt]he\s+)?((?:(?:[Hh]uman\s+rights|[A-Z][\p{{L}}]+|motoring|local|party|opposition|senior|federal|state|rights|campaign|environmental)\s+)?(?i:{nouns}))\b"
         ))
         .expect("valid regex")
     })

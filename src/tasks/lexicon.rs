@@ -138,7 +138,29 @@ pub const ACTION_VERBS: &[&str] = &[
     "helped", "helps", "hosted", "hosts", "joined", "joins", "led", "leads", "shot", "brought",
     "built", "caught", "chose", "drew", "drove", "fled", "fought", "got", "kept", "knew", "left",
     "let", "ran", "saw", "spoke", "stood", "swore", "taught", "thought", "threw", "upheld",
-    "withdrew", "began", "forbade", "overrode", "bid",
+    "withdrew", "began", "forbade", "overrode", "bid", "veto", "vetoes",
+];
+
+/// Nouns of acting or taking a position after a possessive: "John Kerry's recent
+/// condemnation" shows Kerry acting as plainly as "Kerry condemned".
+#[rustfmt::skip]
+pub const ACTION_NOUNS: &[&str] = &[
+    "condemnation", "criticism", "decision", "announcement", "statement", "refusal", "demand",
+    "demands", "offer", "proposal", "proposals", "warning", "warnings", "comments", "remarks",
+    "response", "threat", "threats", "pledge", "promise", "request", "appeal", "veto", "plea",
+    "insistence", "rejection", "denial", "admission", "apology", "complaint", "objection",
+    "approval", "backing", "support", "opposition", "bid", "intervention", "accusation",
+    "accusations", "ultimatum", "invitation", "ruling", "verdict",
+];
+
+/// Adjectives after a form of "be" that state a position ("Theresa May was clear that…",
+/// "Mr Beavis said he was absolutely furious"): the name before them takes one.
+#[rustfmt::skip]
+pub const STANCE_ADJECTIVES: &[&str] = &[
+    "clear", "keen", "adamant", "determined", "opposed", "willing", "unwilling", "reluctant",
+    "eager", "ready", "happy", "unhappy", "delighted", "pleased", "disappointed", "furious",
+    "angry", "confident", "satisfied", "dissatisfied", "concerned", "critical", "supportive",
+    "insistent", "firm", "committed", "convinced", "sceptical", "skeptical", "unanimous",
 ];
 
 /// Verbs of saying: a name right before or after one is quoted or reported speaking, the

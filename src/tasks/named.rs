@@ -8,7 +8,9 @@ use super::actors::{find_all, Actor, ActorKind, Mention};
 use super::agency::{acts, after_the, is_locative, is_modifier, next_word, role_before};
 use super::gazetteer::NEWS_SOURCES;
 use super::kinds::{classify, kind_from_words, NameClass};
-use super::lexicon::{INSTITUTION_AFTER, INSTITUTION_WORDS, ORG_WORDS, PARTY_WORDS, TITLES};
+use super::lexicon::{
+    INSTITUTION_AFTER, INSTITUTION_WORDS, ORG_WORDS, PARTY_WORDS, SPEECH_VERBS, TITLES,
+};
 use super::names::{chunks, person_words, same_person, Chunk};
 use super::orgs::{add_acting_groups, club_aliases, org_actors};
 use std::collections::HashSet;
@@ -144,6 +146,18 @@ fn age_after(text: &str, end: usize) -> bool {
     (1..=3).contains(&digits) && rest[digits..].starts_with(',')
 }
 
+/// Whether a name whose words say venue or event is a body after all: a club of the list
+/// ("Crystal Palace", "Queens Park Rangers"), or a name that speaks ("The Aleppo Media
+/// Centre claims…", "the Premier League said"): places and events do not.
+fn names_a_body(text: &str, words: &[&str], end: usize) -> bool {
+    let speaks = || {
+        next_word(text, end)
+            .is_some_and(|w| SPEECH_VERBS.contains(&w) || matches!(w, "claims" | "insists"))
+    };
+    // One word alone ("Centre" of a name cut short) says too little to be a body.
+    super::nicknames::is_club_name(&words.join(" ")) || (words.len() > 1 && speaks())
+}
+
 /// Sorts one chunk into people, organizations or plain words.
 fn sort_chunk(text: &str, c: &Chunk, found: &mut Found, common: &HashSet<&str>) {
     let (s, e) = c.span(text);
@@ -171,6 +185,11 @@ fn sort_chunk(text: &str, c: &Chunk, found: &mut Found, common: &HashSet<&str>) 
     }
     let titled = c.titled || role_before(text, s) || age_after(text, e);
     match classify(&words, titled, next) {
+        NameClass::NonActor if names_a_body(text, &words, e) => found.orgs.push((
+            text[s..e].to_string(),
+            kind_from_words(&words),
+            mention(text, s, e),
+        )),
         NameClass::NonActor => {
             if words.len() > 1 {
                 found.venues.insert(words[0].to_string());

@@ -193,6 +193,13 @@ fn possessive_stem(w: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+/// A plural of people whose possessive opens the rest of an organization's name ("Scottish
+/// Fishermen's Federation", "Women's Institute", "People's Party", "Children's
+/// Commissioner") instead of ending a name.
+fn people_plural(stem: &str) -> bool {
+    stem.ends_with("men") || matches!(stem, "People" | "Children")
+}
+
 /// Whether the connector `ws[i]` is followed by a capitalized word, directly or through a
 /// second name particle ("Ursula von der Leyen", "Jean de la Fontaine").
 fn connects(text: &str, ws: &[Word], i: usize) -> bool {
@@ -212,6 +219,24 @@ fn connects(text: &str, ws: &[Word], i: usize) -> bool {
             .is_some_and(|m| is_capitalized(t(m)) && joins(t(n), gap(n, m)))
 }
 
+/// "on" inside a body's name: "Commission on Local Tax Reform", "Committee on Standards"
+/// (only after such a word: "Celtic on Sunday" is two names).
+fn body_on(text: &str, cur: &[Word], t: &str) -> bool {
+    t == "on"
+        && cur.last().is_some_and(|w| {
+            matches!(
+                &text[w.start..w.end],
+                "Commission"
+                    | "Committee"
+                    | "Council"
+                    | "Panel"
+                    | "Inquiry"
+                    | "Forum"
+                    | "Institute"
+            )
+        })
+}
+
 /// The raw runs of capitalized words, connectors allowed between two capitalized words.
 fn raw_runs(text: &str) -> Vec<Vec<Word>> {
     let ws = words(text);
@@ -228,7 +253,10 @@ fn raw_runs(text: &str) -> Vec<Vec<Word>> {
             runs.push(std::mem::take(&mut cur));
         }
         if is_capitalized(t) || (!cur.is_empty() && is_particle_name(t)) {
-            let possessive = possessive_stem(t);
+            let next_capital = ws.get(i + 1).is_some_and(|n| {
+                is_capitalized(&text[n.start..n.end]) && joins(t, &text[w.end..n.start])
+            });
+            let possessive = possessive_stem(t).filter(|s| !(next_capital && people_plural(s)));
             let end = possessive.map_or(w.end, |s| w.start + s.len());
             cur.push(Word {
                 start: w.start,
@@ -237,7 +265,10 @@ fn raw_runs(text: &str) -> Vec<Vec<Word>> {
             if possessive.is_some() {
                 runs.push(std::mem::take(&mut cur));
             }
-        } else if !cur.is_empty() && CONNECTORS.contains(&t) && connects(text, &ws, i) {
+        } else if !cur.is_empty()
+            && (CONNECTORS.contains(&t) || body_on(text, &cur, t))
+            && connects(text, &ws, i)
+        {
             cur.push(w);
         } else if !cur.is_empty() {
             runs.push(std::mem::take(&mut cur));
@@ -289,6 +320,15 @@ pub fn headings(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A month that is a surname right after a first name ("Theresa May", "Brian June"): not
+/// followed by a number ("Tuesday May 5" has no name before it anyway).
+fn is_surname_month(text: &str, w: Word) -> bool {
+    matches!(&text[w.start..w.end], "May" | "June" | "April" | "August")
+        && !text[w.end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// The name chunks of `text`: leading function words and titles removed, runs cut at any
 /// word that never belongs in a name, trailing connectors dropped.
 pub fn chunks(text: &str) -> Vec<Chunk> {
@@ -317,7 +357,15 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
             let t = &text[w.start..w.end];
             let title = TITLES.contains(&t);
             let in_heading = shouted.iter().any(|&(s, e)| s <= w.start && w.end <= e);
-            if in_heading || (!title && (NOT_NAME_WORDS.contains(&t) || is_compound_adjective(t))) {
+            let surname_month = part
+                .last()
+                .is_some_and(|p| text[p.start..p.end].chars().all(char::is_alphabetic))
+                && is_surname_month(text, w);
+            if in_heading
+                || (!title
+                    && !surname_month
+                    && (NOT_NAME_WORDS.contains(&t) || is_compound_adjective(t)))
+            {
                 flush(&mut part, &mut titled, &mut out);
             } else if !part.is_empty() && HONORIFICS.contains(&t) {
                 // "outside of the Court of Appeal Mr Beavis said": a comma was lost, and an
