@@ -85,3 +85,27 @@ fn a_month_after_a_first_name_is_a_surname() {
     let a = find("On Tuesday May 5 the club said it would appeal.");
     assert!(a.iter().all(|x| !x.name.contains("May")), "{:?}", names(&a));
 }
+
+#[test]
+fn sentence_adverbs_adjectives_and_measures_are_no_names() {
+    // FRANK tuning half 3 and an unlabelled FRANK article, verbatim.
+    let a = find(
+        "ElmcomSoft's Moscow-based owner told the BBC earlier this month that he believed his \
+         software had been used.",
+    );
+    assert!(a.iter().all(|x| x.name != "Moscow-based"), "{:?}", names(&a));
+    let a = find(
+        "'Unfortunately for Labour Brown's speech this morning simply reminds people once again \
+         of how Labour stood shoulder to shoulder with the Tories.",
+    );
+    assert!(a.iter().all(|x| !x.name.contains("Unfortunately")), "{:?}", names(&a));
+    let a = find(
+        "Fishing accounts for 0.05% of GDP. The committee said Brexit offers the industry a \
+         chance. Brexit will bring changes. Brexit was backed by many fishermen.",
+    );
+    assert!(
+        a.iter().all(|x| x.name != "GDP" && x.name != "Brexit"),
+        "{:?}",
+        names(&a)
+    );
+}

@@ -24,7 +24,12 @@ pub const NOT_NAME_WORDS: &[&str] = &[
     "Judges", "Including", "Among", "Like", "Unlike", "Instead", "Once", "Until", "Unless", "Even",
     "Just", "Only", "Still", "Perhaps", "Indeed", "Asked", "Speaking", "Having", "Being",
     "Currently", "Already", "Together", "Hopefully", "Luckily", "Fortunately", "Sadly", "Overall",
-    "Elsewhere", "State", "QC", "KC", "MEP", "OBE", "CBE", "MBE",
+    "Elsewhere", "State", "QC", "KC", "MEP", "OBE", "CBE", "MBE", "Unfortunately",
+    "Unsurprisingly", "Interestingly", "Ultimately", "Crucially", "Importantly", "Clearly",
+    "Obviously", "Additionally", "Subsequently", "Consequently", "Similarly", "Separately",
+    "Eventually", "Apparently", "Nevertheless", "Nonetheless", "Furthermore", "Moreover",
+    "Thankfully", "Ironically", "Notably", "Surprisingly", "Tragically", "GDP", "VAT", "PAYE",
+    "Resident", "Residents",
 ];
 
 /// Titles and offices that may precede a person's name and are not part of it ("Mr." and
@@ -101,7 +106,7 @@ pub const NON_ACTOR_WORDS: &[&str] = &[
     "Programme", "Program", "Policy", "Action", "Strategy", "Initiative", "Retail",
     "Estate", "Hills", "Mountains", "Sea", "Ocean", "Channel", "Shire", "Borough", "County",
     "Province", "Region", "District", "Lancashire", "Yorkshire", "Cheshire", "Wales", "Scotland",
-    "England", "Ireland", "Census",
+    "England", "Ireland", "Census", "Brexit", "Holiday",
 ];
 
 /// Lower-case words right after a name that show the name is an organization ("Liverpool

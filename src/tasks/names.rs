@@ -124,31 +124,37 @@ fn is_particle_name(w: &str) -> bool {
 }
 
 /// A capitalized compound of an adjective-forming word and a lowercase part ("Left-wing",
-/// "Pro-government", "Anti-war"): an adjective at a sentence start or in a quote, never a
-/// name (unlike "Prayuth Chan-ocha", whose first part is no such word).
+/// "Pro-government", "Anti-war"), or of a name and a participle ("Moscow-based",
+/// "Saudi-led"): an adjective, never a name (unlike "Prayuth Chan-ocha", whose parts are
+/// no such words).
 fn is_compound_adjective(w: &str) -> bool {
     w.split_once('-').is_some_and(|(head, rest)| {
-        rest.starts_with(|c: char| c.is_lowercase())
-            && matches!(
-                head,
-                "Left"
-                    | "Right"
-                    | "Far"
-                    | "Centre"
-                    | "Center"
-                    | "Pro"
-                    | "Anti"
-                    | "Non"
-                    | "Post"
-                    | "Pre"
-                    | "Self"
-                    | "Cross"
-                    | "Hard"
-                    | "Ultra"
-                    | "Ex"
-                    | "Well"
-                    | "So"
-            )
+        let participle = matches!(
+            rest,
+            "based" | "born" | "backed" | "led" | "owned" | "run" | "funded" | "linked" | "made"
+        );
+        participle
+            || rest.starts_with(|c: char| c.is_lowercase())
+                && matches!(
+                    head,
+                    "Left"
+                        | "Right"
+                        | "Far"
+                        | "Centre"
+                        | "Center"
+                        | "Pro"
+                        | "Anti"
+                        | "Non"
+                        | "Post"
+                        | "Pre"
+                        | "Self"
+                        | "Cross"
+                        | "Hard"
+                        | "Ultra"
+                        | "Ex"
+                        | "Well"
+                        | "So"
+                )
     })
 }
 
