@@ -109,3 +109,13 @@ fn sentence_adverbs_adjectives_and_measures_are_no_names() {
         names(&a)
     );
 }
+
+#[test]
+fn a_one_word_body_keeps_the_kind_its_word_says() {
+    // FRANK tuning half 2: the Eurogroup is a bloc (evals/README.md, "Kind").
+    let a = find(
+        "Greece must agree reforms before the Eurogroup meets. The Eurogroup said it would \
+         wait. Eurogroup ministers met on Friday.",
+    );
+    assert_eq!(get(&a, "Eurogroup").kind, ActorKind::Bloc);
+}

@@ -280,7 +280,8 @@ pub(super) fn org_actors(
         match home {
             Some(i) => out[i].add_mentions(vec![m.clone()]),
             None => {
-                let mut a = Actor::new(&m.text, ActorKind::Organization);
+                // "Eurogroup" is a bloc, "Parliament" a government: the word still says so.
+                let mut a = Actor::new(&m.text, super::kinds::kind_from_words(&[&m.text]));
                 a.add_mentions(find_all(text, &m.text, excluded));
                 a.add_mentions(vec![m.clone()]);
                 a.plain = true;
