@@ -147,12 +147,25 @@ fn age_after(text: &str, end: usize) -> bool {
 }
 
 /// Whether a name whose words say venue or event is a body after all: a club of the list
-/// ("Crystal Palace", "Queens Park Rangers"), or a name that speaks ("The Aleppo Media
-/// Centre claims…", "the Premier League said"): places and events do not.
+/// ("Crystal Palace", "Queens Park Rangers"), a name that speaks ("The Aleppo Media Centre
+/// claims…", "the Premier League said") or has staff ("the Action Mental Health boss
+/// added"): places and events do neither.
 fn names_a_body(text: &str, words: &[&str], end: usize) -> bool {
     let speaks = || {
-        next_word(text, end)
-            .is_some_and(|w| SPEECH_VERBS.contains(&w) || matches!(w, "claims" | "insists"))
+        next_word(text, end).is_some_and(|w| {
+            SPEECH_VERBS.contains(&w)
+                || matches!(
+                    w,
+                    "claims"
+                        | "insists"
+                        | "boss"
+                        | "spokesman"
+                        | "spokeswoman"
+                        | "spokesperson"
+                        | "chairman"
+                        | "chairwoman"
+                )
+        })
     };
     // One word alone ("Centre" of a name cut short) says too little to be a body.
     super::nicknames::is_club_name(&words.join(" ")) || (words.len() > 1 && speaks())
