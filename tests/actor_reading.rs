@@ -77,7 +77,10 @@ fn a_body_named_with_venue_words_a_possessive_or_on_is_found_whole() {
         "\"Change is an extremely positive influence on their young lives,\" the Action Mental \
          Health boss added.",
     );
-    assert_eq!(get(&a, "Action Mental Health").kind, ActorKind::Organization);
+    assert_eq!(
+        get(&a, "Action Mental Health").kind,
+        ActorKind::Organization
+    );
     // "on" joins a name only after a body's word: Celtic and Sunday are not one name.
     let a = find("Celtic on Sunday beat Hearts. Celtic said it was a fine win.");
     assert!(a.iter().any(|x| x.name == "Celtic"), "{:?}", names(&a));

@@ -151,7 +151,7 @@ fn age_after(text: &str, end: usize) -> bool {
 /// claims…", "the Premier League said") or has staff ("the Action Mental Health boss
 /// added"): places and events do neither.
 fn names_a_body(text: &str, words: &[&str], end: usize) -> bool {
-    let speaks = || {
+    let speaks_or_has_staff = || {
         next_word(text, end).is_some_and(|w| {
             SPEECH_VERBS.contains(&w)
                 || matches!(
@@ -168,7 +168,7 @@ fn names_a_body(text: &str, words: &[&str], end: usize) -> bool {
         })
     };
     // One word alone ("Centre" of a name cut short) says too little to be a body.
-    super::nicknames::is_club_name(&words.join(" ")) || (words.len() > 1 && speaks())
+    super::nicknames::is_club_name(&words.join(" ")) || (words.len() > 1 && speaks_or_has_staff())
 }
 
 /// Sorts one chunk into people, organizations or plain words.

@@ -148,13 +148,13 @@ const CLUBS: &[Club] = &[
     club(&["Exeter Chiefs"], &["Chiefs"]),
 ];
 
-/// The clubs `name` ("Reds", "the Reds") is a nickname of.
 /// Whether `name` is a club of the list: "Crystal Palace" and "Queens Park Rangers" are
 /// clubs although their words name a venue.
 pub(super) fn is_club_name(name: &str) -> bool {
     CLUBS.iter().any(|c| c.names.contains(&name))
 }
 
+/// The clubs `name` ("Reds", "the Reds") is a nickname of.
 fn clubs_nicknamed(name: &str) -> impl Iterator<Item = &'static Club> + '_ {
     let bare = name
         .strip_prefix("the ")
