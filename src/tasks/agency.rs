@@ -131,7 +131,7 @@ fn after_coordinated(text: &str, pos: usize) -> usize {
             break;
         }
         names += usize::from(capital);
-        end += text[end..].find(w).map_or(0, |i| i + w.len());
+        end = past(text, end, w);
     }
     if names == 0 {
         pos
@@ -204,9 +204,7 @@ fn possessive_acts(text: &str, end: usize) -> bool {
 /// Whether the mention ending at `end` is followed by a verb of acting or saying.
 pub fn acts_after(text: &str, end: usize) -> bool {
     let end = match next_word(text, end) {
-        Some(w) if POST_NOMINALS.contains(&w) => {
-            end + text[end..].find(w).map_or(0, |i| i + w.len())
-        }
+        Some(w) if POST_NOMINALS.contains(&w) => past(text, end, w),
         _ => end,
     };
     if unclosed_apposition_speaks(text, end) || possessive_acts(text, end) {
@@ -220,7 +218,7 @@ pub fn acts_after(text: &str, end: usize) -> bool {
         Some(w) if is_action(w) => return true,
         // "Ofsted, which put six schools in special measures": the subject of the clause.
         Some(w @ ("which" | "who")) if first > end => {
-            let after = first + text[first..].find(w).unwrap_or(0) + w.len();
+            let after = past(text, first, w);
             if next_word(text, after).is_some_and(is_action) {
                 return true;
             }
@@ -247,9 +245,7 @@ pub fn acts_after(text: &str, end: usize) -> bool {
         if !(AUXILIARIES.contains(&w) || adverb) {
             return false;
         }
-        pos = text[pos..]
-            .find(w)
-            .map_or(text.len(), |i| pos + i + w.len());
+        pos = past(text, pos, w);
     }
     false
 }
