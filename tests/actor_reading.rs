@@ -1,7 +1,8 @@
 //! How the actor finder reads names and acts that news copy hides: dashed appositions, glued
 //! sentences, possessive nouns of acting, "was clear that", possessives and "on" inside a
-//! body's name, venue words in a club's name, months that are surnames. Real sentences from
-//! the FRANK tuning halves (evals/frank-actors/tune3.jsonl) unless said. No model.
+//! body's name, venue words in a club's name, months that are surnames, a country's own
+//! bodies and a court's judges. Real sentences from the FRANK tuning halves
+//! (evals/frank-actors/tune3.jsonl) unless said. No model.
 
 mod common;
 
@@ -135,4 +136,59 @@ fn a_one_word_body_keeps_the_kind_its_word_says() {
          wait. Eurogroup ministers met on Friday.",
     );
     assert_eq!(get(&a, "Eurogroup").kind, ActorKind::Bloc);
+}
+
+#[test]
+fn a_countrys_own_bodies_and_a_courts_judges_are_one_actor_with_it() {
+    // FRANK tuning half 3, verbatim (a glued sentence end before the possessive).
+    let a = find(
+        "Warsaw would veto any EU sanctions against Hungary.EU rules envisage that such \
+         decisions as stripping a member country of its voting rights should be approved \
+         unanimously.Hungary's right-wing Fidesz government of Prime Minister Viktor Orban is \
+         under sustained pressure from European institutions to withdraw the three laws.Hungary \
+         is currently forcibly housing asylum seekers in secured shipping containers.",
+    );
+    let hungary = get(&a, "Hungary");
+    assert!(
+        hungary.aliases.contains(&"Fidesz government".to_string()),
+        "{:?}",
+        names(&a)
+    );
+    assert!(a.iter().all(|x| x.name != "Fidesz government"));
+    // FRANK, the held-aside half, verbatim: the country is the side its federation fields.
+    let a = find(
+        "Tunisia had faced expulsion from the 2017 Africa Cup of Nations until apologising to \
+         Caf. The Tunisians wrote a furious letter to Caf in response. Contrary to media \
+         reports, the Tunisia Football Federation insists it never accused Caf.",
+    );
+    let ftf = get(&a, "Tunisia Football Federation");
+    assert_eq!(ftf.kind, ActorKind::Organization);
+    assert!(
+        ftf.aliases.contains(&"Tunisia".to_string()),
+        "{:?}",
+        ftf.aliases
+    );
+    assert!(a.iter().all(|x| x.name != "Tunisia"), "{:?}", names(&a));
+    // FRANK, the held-aside half, verbatim but for cuts: the judges who ruled are the court
+    // ("Supreme Court Parking", a caption glued to the text, is no court).
+    let a = find(
+        "Barry Beavis, 48, lost his case at the Court of Appeal Millions of motorists face \
+         spiralling parking fines after judges ruled yesterday that £85 was not an 'excessively \
+         high' penalty. But in a landmark ruling, appeal court judges decided the size of the \
+         fine was neither 'extravagant or unconscionable'. Speaking outside of the Court of \
+         Appeal Mr Beavis said he would now be taking the case to the Supreme Court Parking \
+         trap: Many motorists face steep fines. Three judges unanimously dismissed his \
+         challenge at the Court of Appeal.",
+    );
+    let court = get(&a, "Court of Appeal");
+    assert!(
+        court.aliases.iter().any(|x| x.ends_with("judges")),
+        "{:?}",
+        names(&a)
+    );
+    assert!(
+        a.iter().filter(|x| x.name.ends_with("judges")).count() == 0,
+        "{:?}",
+        names(&a)
+    );
 }

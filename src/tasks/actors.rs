@@ -348,6 +348,7 @@ pub fn find_candidates(article: &Article) -> Vec<Actor> {
     super::nicknames::merge_nicknames(&mut actors);
     drop_sources(text, &mut actors);
     drop_nested(&mut actors);
+    super::bodies_of::merge_bodies_of_countries_and_courts(text, &mut actors);
     actors.sort_by_key(Actor::first);
     actors
 }

@@ -4,6 +4,7 @@ pub mod actor_check;
 pub mod actor_probe;
 pub mod actors;
 mod agency;
+mod bodies_of;
 mod countries;
 pub mod encoder_stance;
 pub mod evidence;
