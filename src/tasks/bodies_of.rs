@@ -187,19 +187,19 @@ mod tests {
         a
     }
 
+    /// An actor mentioned only by its name.
+    fn named(text: &str, name: &str, kind: ActorKind) -> Actor {
+        actor(text, name, kind, &[name])
+    }
+
     #[test]
     fn a_countrys_possessive_government_is_the_country() {
         // FRANK (BBC), tune3.
         let text = "The EU objects to Hungary's tight controls.Hungary's right-wing Fidesz \
                     government of Prime Minister Viktor Orban is under sustained pressure.";
         let mut actors = vec![
-            actor(text, "Hungary", ActorKind::Government, &["Hungary"]),
-            actor(
-                text,
-                "Fidesz government",
-                ActorKind::Government,
-                &["Fidesz government"],
-            ),
+            named(text, "Hungary", ActorKind::Government),
+            named(text, "Fidesz government", ActorKind::Government),
         ];
         merge_bodies_of_countries_and_courts(text, &mut actors);
         assert_eq!(actors.len(), 1, "{actors:?}");
@@ -221,20 +221,10 @@ mod tests {
                 ActorKind::Government,
                 &["Tunisians", "Tunisia"],
             ),
-            actor(
-                text,
-                "Tunisia Football Federation",
-                ActorKind::Organization,
-                &["Tunisia Football Federation"],
-            ),
-            actor(text, "Morocco", ActorKind::Government, &["Morocco"]),
-            actor(
-                text,
-                "Moroccan FA",
-                ActorKind::Organization,
-                &["Moroccan FA"],
-            ),
-            actor(text, "FA", ActorKind::Organization, &["FA"]),
+            named(text, "Tunisia Football Federation", ActorKind::Organization),
+            named(text, "Morocco", ActorKind::Government),
+            named(text, "Moroccan FA", ActorKind::Organization),
+            named(text, "FA", ActorKind::Organization),
         ];
         // "FA" alone: only the one inside "Morocco's FA".
         actors[4]
@@ -259,12 +249,7 @@ mod tests {
                 ActorKind::Government,
                 &["French government", "France"],
             ),
-            actor(
-                text,
-                "French Football Federation",
-                ActorKind::Organization,
-                &["French Football Federation"],
-            ),
+            named(text, "French Football Federation", ActorKind::Organization),
         ];
         merge_bodies_of_countries_and_courts(text, &mut actors);
         assert_eq!(actors.len(), 2, "{actors:?}");
@@ -276,15 +261,8 @@ mod tests {
         // FRANK (Daily Mail), the held-aside half.
         let text = "Barry Beavis lost his case at the Court of Appeal. Appeal court judges \
                     decided the size of the fine was fair.";
-        let court = || {
-            actor(
-                text,
-                "Court of Appeal",
-                ActorKind::Organization,
-                &["Court of Appeal"],
-            )
-        };
-        let judges = || actor(text, "judges", ActorKind::Organization, &["judges"]);
+        let court = || named(text, "Court of Appeal", ActorKind::Organization);
+        let judges = || named(text, "judges", ActorKind::Organization);
         let mut actors = vec![court(), judges()];
         merge_bodies_of_countries_and_courts(text, &mut actors);
         assert_eq!(actors.len(), 1, "{actors:?}");
