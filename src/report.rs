@@ -159,7 +159,7 @@ impl Report {
                 "ACTOR", "KIND", "STANCE", "CONF"
             ));
             for a in actors {
-                let name: String = a.name.chars().take(w).collect();
+                let name = name_cell(&a.name, w);
                 let ev = a
                     .evidence
                     .first()
@@ -226,6 +226,16 @@ impl Report {
     }
 }
 
+/// An actor's name fitted to the table's column: cut at a word with "…" when longer, so a
+/// cut name never reads as a whole one ("National Council for the…").
+fn name_cell(name: &str, width: usize) -> String {
+    if name.chars().count() <= width {
+        name.to_string()
+    } else {
+        shorten(name, width.saturating_sub(1))
+    }
+}
+
 /// The first `max` characters of a sentence, cut at a word, with an ellipsis.
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -242,5 +252,14 @@ mod tests {
     fn shortens_at_words() {
         assert_eq!(super::shorten("one two three four", 9), "one two…");
         assert_eq!(super::shorten("short", 9), "short");
+    }
+
+    #[test]
+    fn a_long_name_is_cut_visibly_within_its_column() {
+        let name = "National Council for the Safeguard of the Homeland";
+        let cell = super::name_cell(name, 36);
+        assert_eq!(cell, "National Council for the Safeguard…");
+        assert!(cell.chars().count() <= 36);
+        assert_eq!(super::name_cell("Molly Phee", 36), "Molly Phee");
     }
 }
