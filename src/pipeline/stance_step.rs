@@ -30,11 +30,9 @@ impl Pipeline {
             return Ok(None);
         };
         let view = prompt_view(c, article, say)?;
-        let actors = if given.actors.is_empty() {
-            find_actors(c, article, &view, say)?
-        } else {
-            manual_actors(article, &given.actors)?
-        };
+        // The target first: its short headline-and-opening prompt evicts the article's KV
+        // prefix, which the actor check's questions then compute once and leave in place for
+        // the summary and the stance questions that follow.
         let (target, source) = match &given.target {
             Some(t) => (t.trim().to_string(), TargetSource::Given),
             None => match (&c.cfg.prompts.target, &c.model) {
@@ -50,6 +48,11 @@ impl Pipeline {
                 "the stance target is empty; pass --target TEXT".into(),
             ));
         }
+        let actors = if given.actors.is_empty() {
+            find_actors(c, article, &view, say)?
+        } else {
+            manual_actors(article, &given.actors)?
+        };
         Ok(Some(StanceInputs {
             actors,
             target,
