@@ -5,7 +5,7 @@
 //! judges who decide a case (the court). Without these the finder lists each twice.
 
 use super::actors::{Actor, ActorKind};
-use super::gazetteer::known;
+use super::gazetteer::{known, Known};
 use super::orgs::{fold_into_only_fit, org_key};
 
 /// The last words of a national sports governing body's name ("Football Federation",
@@ -48,10 +48,9 @@ pub(super) fn merge_bodies_of_countries_and_courts(text: &str, actors: &mut Vec<
     });
     // "Morocco's FA" → "Moroccan FA": one country's football bodies are one.
     fold_into_only_fit(actors, |a, b| {
-        sports_body_of(text, a).is_some()
-            && sports_body_of(text, b) == sports_body_of(text, a)
+        named_country(&a.name).is_none()
             && named_country(&b.name).is_some()
-            && named_country(&a.name).is_none()
+            && sports_body_of(text, a).is_some_and(|c| sports_body_of(text, b) == Some(c))
     });
     // "Tunisia" → "Tunisia Football Federation", which is an organization whatever its name.
     fold_into_only_fit(actors, |a, b| {
@@ -70,22 +69,19 @@ pub(super) fn merge_bodies_of_countries_and_courts(text: &str, actors: &mut Vec<
     });
 }
 
-/// Whether the actor is a country of the gazetteer.
-fn is_country(a: &Actor) -> bool {
-    a.kind == ActorKind::Government && country_aliases(&a.name).is_some()
+/// The gazetteer's countries (its governments).
+fn countries() -> impl Iterator<Item = &'static Known> {
+    known().filter(|k| k.kind == ActorKind::Government)
 }
 
-/// The strings that refer to the gazetteer's country `name`.
-fn country_aliases(name: &str) -> Option<&'static [&'static str]> {
-    known()
-        .find(|k| k.kind == ActorKind::Government && k.name == name)
-        .map(|k| k.aliases)
+/// Whether the actor is a country of the gazetteer.
+fn is_country(a: &Actor) -> bool {
+    a.kind == ActorKind::Government && countries().any(|k| k.name == a.name)
 }
 
 /// The country named at the start of an organization's name ("Moroccan" of "Moroccan FA").
 fn named_country(name: &str) -> Option<&'static str> {
-    known()
-        .filter(|k| k.kind == ActorKind::Government)
+    countries()
         .find(|k| {
             k.aliases
                 .iter()
@@ -151,8 +147,7 @@ fn country_before(before: &str) -> Option<&'static str> {
     let stem = word
         .strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))?;
-    known()
-        .filter(|k| k.kind == ActorKind::Government)
+    countries()
         .find(|k| k.aliases.contains(&stem))
         .map(|k| k.name)
 }
