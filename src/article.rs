@@ -85,6 +85,12 @@ impl Article {
         if text.chars().all(is_blank) {
             return Err(bad("is empty; give a file with the article text"));
         }
+        if looks_like_jsonl(text) {
+            return Err(bad(
+                "holds JSON records, not an article's text; for one article per JSON line use \
+                 `brief batch FILE --out OUT.jsonl` (or `brief eval FILE` for labelled examples)",
+            ));
+        }
         let mut article = Self::from_text(source_name, text);
         article.body_start += bom;
         Ok(article)
@@ -162,6 +168,18 @@ impl Article {
             None => self.body.clone(),
         }
     }
+}
+
+/// Whether the text is JSON records rather than prose: its first non-blank line is a JSON
+/// object with a string `text` (the batch and eval input format). Given to `brief run` such a
+/// file would be "summarized" as braces and quotes; no news article starts that way.
+fn looks_like_jsonl(text: &str) -> bool {
+    let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return false;
+    };
+    first.starts_with('{')
+        && serde_json::from_str::<serde_json::Value>(first)
+            .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string))
 }
 
 /// Whitespace, or an invisible format character (zero-width space / joiners, word joiner, BOM,
@@ -340,6 +358,23 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("UTF-8"));
+    }
+
+    #[test]
+    fn jsonl_records_are_refused_but_prose_with_braces_is_not() {
+        let records = "\n{\"id\": \"1\", \"text\": \"Talks collapsed.\"}\n{\"id\": \"2\"}";
+        let err = Article::from_bytes("c.jsonl", records.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("brief batch"), "{err}");
+        // Braces in prose, or JSON without a text field, are read as text.
+        for text in [
+            "{Update} The minister resigned on Friday.",
+            "{\"note\": \"draft\"}\n\nThe minister resigned on Friday.",
+        ] {
+            assert!(
+                Article::from_bytes("a.txt", text.as_bytes()).is_ok(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -76,6 +76,16 @@ fn empty_and_binary_articles() {
     );
     // Empty stdin.
     assert_clear_error(&run(brief().args(["run", "-"])), "article stdin: is empty");
+    // A JSONL corpus given where one article is expected: the error names the command.
+    let jsonl = write(
+        d.path(),
+        "corpus.jsonl",
+        "{\"id\": \"a\", \"text\": \"The minister resigned.\"}\n",
+    );
+    assert_clear_error(
+        &run(brief().args(["run", jsonl.to_str().unwrap()])),
+        "brief batch",
+    );
 }
 
 #[test]
