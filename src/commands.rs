@@ -85,7 +85,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
 pub fn notice(quiet: bool) -> impl FnMut(&str) {
     move |s: &str| {
         if !quiet {
-            eprintln!("brief: {s}");
+            // Notices quote the article (its headline as the target): terminal-safe too.
+            eprintln!("brief: {}", brief::report::terminal_safe(s));
         }
     }
 }
@@ -140,7 +141,7 @@ fn run(g: &GlobalArgs, path: &str, tasks: Tasks, st: &StanceArgs) -> Result<()> 
         &given,
         &mut |t| {
             if stream {
-                let _ = out.write_all(t.as_bytes());
+                let _ = out.write_all(brief::report::terminal_safe(t).as_bytes());
                 let _ = out.flush();
             }
         },

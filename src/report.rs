@@ -124,6 +124,11 @@ impl Report {
     /// Human-readable text: the summary, the target, then the actor table. `summary_shown`
     /// skips the summary when it was already streamed to the terminal.
     pub fn to_text(&self, summary_shown: bool) -> String {
+        terminal_safe(&self.plain_text(summary_shown))
+    }
+
+    /// `to_text` before terminal-unsafe characters are taken out.
+    fn plain_text(&self, summary_shown: bool) -> String {
         let mut out = String::new();
         if let Some(s) = &self.summary {
             if !summary_shown {
@@ -226,6 +231,20 @@ impl Report {
     }
 }
 
+/// Text fit for a terminal: control characters other than newline and tab, and the
+/// bidirectional embeddings, overrides and isolates, are dropped. Articles are untrusted
+/// text: an escape sequence in one could recolour, move the cursor or clear the user's
+/// terminal, and a right-to-left override would show the rest of a table row reversed.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            let control = c.is_control() && !matches!(c, '\n' | '\t');
+            let direction = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            !control && !direction
+        })
+        .collect()
+}
+
 /// An actor's name fitted to the table's column: cut at a word with "…" when longer, so a
 /// cut name never reads as a whole one ("National Council for the…").
 fn name_cell(name: &str, width: usize) -> String {
@@ -248,6 +267,18 @@ fn shorten(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn terminal_output_drops_escapes_and_direction_overrides() {
+        let text = "Talks failed.\u{202E} Management \u{1b}[2Jregretted it.\u{2066}x\u{2069}\n\tok";
+        assert_eq!(
+            super::terminal_safe(text),
+            "Talks failed. Management [2Jregretted it.x\n\tok"
+        );
+        // Other scripts, marks and emoji are text, not control.
+        let kept = "Café ﷺ 👷‍♀️ Ελλάδα \u{200F}!";
+        assert_eq!(super::terminal_safe(kept), kept);
+    }
+
     #[test]
     fn shortens_at_words() {
         assert_eq!(super::shorten("one two three four", 9), "one two…");

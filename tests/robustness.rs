@@ -420,3 +420,27 @@ fn eval_keeps_going_past_a_bad_byte_and_saves_before_printing() {
             .expect("JSON");
     assert!(saved["metrics"].as_object().is_some_and(|m| !m.is_empty()));
 }
+
+#[test]
+fn text_output_never_carries_an_article_s_control_characters() {
+    ensure_test_models();
+    // controls.txt has a BEL, a backspace and an ESC inside its sentences.
+    let file = nasty_dir().join("controls.txt");
+    let out = run(brief().args([
+        "stance",
+        file.to_str().expect("path"),
+        "--classifier",
+        SMOL,
+        "--actor",
+        "Greece",
+        "--target",
+        "the loan",
+    ]));
+    assert_eq!(out.0, 0, "{}", out.2);
+    assert!(out.1.contains("Greece"), "{}", out.1);
+    let bad: Vec<char> = (out.1.clone() + &out.2)
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        .collect();
+    assert!(bad.is_empty(), "control characters {bad:?} in: {}", out.1);
+}
