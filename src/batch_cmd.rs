@@ -28,15 +28,15 @@ pub fn batch(g: &GlobalArgs, args: &BatchArgs, pipeline: PipelineOptions) -> Res
         summarize: args.tasks.contains(&BatchTask::Summarize),
         stance: args.tasks.contains(&BatchTask::Stance),
     };
-    if args
+    if let Some(problem) = args
         .stance
         .target
         .as_deref()
-        .is_some_and(|t| t.trim().is_empty())
+        .and_then(brief::pipeline::target_problem)
     {
-        anyhow::bail!(brief::BriefError::Usage(
-            "--target is empty; give the issue stance is toward, or leave it out to derive it per article".into()
-        ));
+        anyhow::bail!(brief::BriefError::Usage(format!(
+            "{problem}; give the issue stance is toward, or leave it out to derive it per article"
+        )));
     }
     let opts = BatchOptions {
         inputs: args.inputs.clone(),

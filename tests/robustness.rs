@@ -46,6 +46,12 @@ fn stance_arguments_are_checked_before_loading() {
     );
     let (_h, mut cmd) = no_models();
     assert_exit(
+        &run(cmd.args(["stance", a, "--target", "?!"])),
+        2,
+        "--target '?!' has no words",
+    );
+    let (_h, mut cmd) = no_models();
+    assert_exit(
         &run(cmd.args(["stance", a, "--actor", "Atlantis"])),
         2,
         "--actor 'Atlantis' does not occur",

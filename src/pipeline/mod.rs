@@ -23,7 +23,7 @@ mod summary_step;
 
 use models::{load_stance, weights_key, Classifier};
 pub use options::{GenerationOverrides, Given, PipelineOptions, Tasks};
-pub use stance_step::check_stance_inputs;
+pub use stance_step::{check_stance_inputs, target_problem};
 
 /// What stance is labelled about in one article: who, toward what, and the article as the
 /// classifier's prompts show it (shortened when it is too long for the model).

@@ -241,14 +241,26 @@ pub fn check_stance_inputs(
     actors: &[String],
     target: Option<&str>,
 ) -> Result<Vec<String>> {
-    if target.is_some_and(|t| t.trim().is_empty()) {
-        return Err(BriefError::Usage(
-            "--target is empty; give the issue stance is toward, e.g. --target \"the coup\"".into(),
-        ));
+    if let Some(problem) = target.and_then(target_problem) {
+        return Err(BriefError::Usage(format!(
+            "{problem}; give the issue stance is toward, e.g. --target \"the coup\""
+        )));
     }
     let merged = merge_actor_specs(actors);
     manual_actors(article, &merged)?;
     Ok(merged)
+}
+
+/// What is wrong with a `--target`, if anything: blank, or no letter or digit at all ("?!"),
+/// which no classifier can read a position toward.
+pub fn target_problem(target: &str) -> Option<String> {
+    if target.trim().is_empty() {
+        Some("--target is empty".into())
+    } else if !target.chars().any(char::is_alphanumeric) {
+        Some(format!("--target '{}' has no words", target.trim()))
+    } else {
+        None
+    }
 }
 
 /// `NAME[=ALIASES]` specs with repeated names (case-insensitive) merged into one.
