@@ -48,6 +48,17 @@ impl Article {
             let bytes = std::fs::read(p).map_err(|e| BriefError::input(p, e))?;
             (path.to_string(), bytes)
         };
+        // Only here, where a command expects one article: a batch record or an API request
+        // whose text happens to be JSON is that record's own affair.
+        if looks_like_jsonl(&String::from_utf8_lossy(&bytes)) {
+            return Err(BriefError::BadArticle {
+                source_name: name,
+                reason: "holds JSON records, not an article's text; for one article per JSON \
+                         line use `brief batch FILE --out OUT.jsonl` (or `brief eval FILE` for \
+                         labelled examples)"
+                    .into(),
+            });
+        }
         Self::from_bytes(&name, &bytes)
     }
 
@@ -84,12 +95,6 @@ impl Article {
         }
         if text.chars().all(is_blank) {
             return Err(bad("is empty; give a file with the article text"));
-        }
-        if looks_like_jsonl(text) {
-            return Err(bad(
-                "holds JSON records, not an article's text; for one article per JSON line use \
-                 `brief batch FILE --out OUT.jsonl` (or `brief eval FILE` for labelled examples)",
-            ));
         }
         let mut article = Self::from_text(source_name, text);
         article.body_start += bom;
@@ -361,19 +366,16 @@ mod tests {
     }
 
     #[test]
-    fn jsonl_records_are_refused_but_prose_with_braces_is_not() {
+    fn jsonl_records_are_recognized_but_prose_with_braces_is_not() {
         let records = "\n{\"id\": \"1\", \"text\": \"Talks collapsed.\"}\n{\"id\": \"2\"}";
-        let err = Article::from_bytes("c.jsonl", records.as_bytes()).unwrap_err();
-        assert!(err.to_string().contains("brief batch"), "{err}");
-        // Braces in prose, or JSON without a text field, are read as text.
+        assert!(super::looks_like_jsonl(records));
+        // Braces in prose, JSON without a text field, or nothing, are not records.
         for text in [
             "{Update} The minister resigned on Friday.",
             "{\"note\": \"draft\"}\n\nThe minister resigned on Friday.",
+            "",
         ] {
-            assert!(
-                Article::from_bytes("a.txt", text.as_bytes()).is_ok(),
-                "{text}"
-            );
+            assert!(!super::looks_like_jsonl(text), "{text}");
         }
     }
 
