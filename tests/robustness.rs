@@ -289,6 +289,15 @@ fn assert_offsets(raw: &[u8], report: &serde_json::Value) {
     }
 }
 
+/// `brief stance FILE` on SmolLM2 with one given actor and target, plus `extra` flags.
+fn smol_stance(file: &Path, actor: &str, target: &str, extra: &[&str]) -> (i32, String, String) {
+    let path = file.to_str().expect("path");
+    let mut args = vec!["stance", path, "--classifier", SMOL, "--actor", actor];
+    args.extend(["--target", target]);
+    args.extend(extra);
+    run(brief().args(args))
+}
+
 #[test]
 fn the_nasty_corpus_never_panics_and_exits_as_documented() {
     ensure_test_models();
@@ -298,18 +307,12 @@ fn the_nasty_corpus_never_panics_and_exits_as_documented() {
     .expect("JSON");
     for case in cases.as_array().expect("list") {
         let file = nasty_dir().join(case["file"].as_str().expect("file"));
-        let out = run(brief().args([
-            "stance",
-            file.to_str().expect("path"),
-            "--classifier",
-            SMOL,
-            "--actor",
+        let out = smol_stance(
+            &file,
             case["actor"].as_str().expect("actor"),
-            "--target",
             case["target"].as_str().expect("target"),
-            "--format",
-            "json",
-        ]));
+            &["--format", "json"],
+        );
         let expected = case["exit"].as_i64().expect("exit") as i32;
         assert!(!out.2.contains("panicked"), "{}: {}", file.display(), out.2);
         assert_eq!(out.0, expected, "{}: {}", file.display(), out.2);
@@ -432,16 +435,7 @@ fn text_output_never_carries_an_article_s_control_characters() {
     ensure_test_models();
     // controls.txt has a BEL, a backspace and an ESC inside its sentences.
     let file = nasty_dir().join("controls.txt");
-    let out = run(brief().args([
-        "stance",
-        file.to_str().expect("path"),
-        "--classifier",
-        SMOL,
-        "--actor",
-        "Greece",
-        "--target",
-        "the loan",
-    ]));
+    let out = smol_stance(&file, "Greece", "the loan", &[]);
     assert_eq!(out.0, 0, "{}", out.2);
     assert!(out.1.contains("Greece"), "{}", out.1);
     let bad: Vec<char> = (out.1.clone() + &out.2)
