@@ -50,7 +50,7 @@ impl Article {
         };
         // Only here, where a command expects one article: a batch record or an API request
         // whose text happens to be JSON is that record's own affair.
-        if looks_like_jsonl(&String::from_utf8_lossy(&bytes)) {
+        if std::str::from_utf8(&bytes).is_ok_and(looks_like_jsonl) {
             return Err(BriefError::BadArticle {
                 source_name: name,
                 reason: "holds JSON records, not an article's text; for one article per JSON \
@@ -179,6 +179,7 @@ impl Article {
 /// object with a string `text` (the batch and eval input format). Given to `brief run` such a
 /// file would be "summarized" as braces and quotes; no news article starts that way.
 fn looks_like_jsonl(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}');
     let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
         return false;
     };
@@ -369,6 +370,7 @@ mod tests {
     fn jsonl_records_are_recognized_but_prose_with_braces_is_not() {
         let records = "\n{\"id\": \"1\", \"text\": \"Talks collapsed.\"}\n{\"id\": \"2\"}";
         assert!(super::looks_like_jsonl(records));
+        assert!(super::looks_like_jsonl(&format!("\u{feff}{records}")));
         // Braces in prose, JSON without a text field, or nothing, are not records.
         for text in [
             "{Update} The minister resigned on Friday.",
