@@ -262,7 +262,8 @@ fn eval(
         Format::Json => println!("{}", report.to_json()),
         Format::Markdown => print!("{}", report.render(true)),
         Format::Html => print!("{}", brief::render::eval_html(&report)?),
-        Format::Text => print!("{}", report.render(false)),
+        // The failures it lists quote the eval file's texts: as terminal-safe as `brief run`.
+        Format::Text => print!("{}", brief::report::terminal_safe(&report.render(false))),
     }
     if let Some(b) = base {
         let reg = b.regressions(&report);
