@@ -8,6 +8,8 @@ Writes tests/fixtures/tiny/<name>/ for
                also model.gguf (HF tensor names; 2-D weights F16, the rest F32)
   deberta-v2   DeBERTa-v3 style NLI classifier, 2 labels (entailment / not_entailment)
   xlm-roberta, bert, distilbert, modernbert   3-label NLI classifiers, labels in different orders
+  mpnet        an MPNet encoder (all-mpnet-base-v2's architecture, no head) with a brief.toml
+               as an `encoder-classifier` backbone; reference.json holds last hidden states
 Each directory holds config.json, model.safetensors (f32), tokenizer.json, tokenizer_config.json
 and reference.json (logits, padded-batch logits and generate() results for T5; pair logits and
 zero-shot-classification pipeline scores for the classifiers), all computed by transformers after
@@ -18,7 +20,8 @@ evals/articles.jsonl (sentencepiece Unigram converted by transformers for T5 / D
 XLM-R, a counted WordPiece vocabulary for BERT / DistilBERT, `tokenizers` byte-level BPE for
 ModernBERT). Re-running writes byte-identical files (single-threaded, fixed seeds).
 
-Usage (from the repo root): /path/to/python scripts/gen_model_fixtures.py
+Usage (from the repo root): /path/to/python scripts/gen_model_fixtures.py [NAME ...]
+(no NAME: every fixture)
 Needs: torch, transformers (4.57.x), tokenizers, sentencepiece, protobuf, safetensors, gguf,
 numpy. CPU only, well under a minute. Never a runtime dependency of brief.
 """
@@ -68,6 +71,9 @@ from transformers import (  # noqa: E402
     GenerationConfig,
     ModernBertConfig,
     ModernBertForSequenceClassification,
+    MPNetConfig,
+    MPNetModel,
+    MPNetTokenizerFast,
     PreTrainedTokenizerFast,
     T5Config,
     T5ForConditionalGeneration,
@@ -774,6 +780,44 @@ def build_classifier(name, seed, tok_fn, model_cls, cfg_fn):
     write_json(os.path.join(d, "reference.json"), classifier_reference(d, name, model_cls, extra))
 
 
+MPNET_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # ids 0-4, as all-mpnet-base-v2
+
+
+def mpnet_tokenizer(tmp):
+    path = bert_vocab_file(tmp)
+    with open(path, encoding="utf-8") as f:
+        vocab = f.read().split("\n")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(MPNET_SPECIALS + vocab[5:]))
+    return MPNetTokenizerFast(vocab_file=path, do_lower_case=True, unk_token="<unk>", model_max_length=MAX_LEN)
+
+
+def build_mpnet():
+    """MPNetModel with random weights; its relative position table is scaled up so a wrong
+    bucket changes the outputs well beyond the parity tolerance."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tok = mpnet_tokenizer(tmp)
+    torch.manual_seed(15)
+    cfg = MPNetConfig(vocab_size=len(tok), **SMALL, relative_attention_num_buckets=32, pad_token_id=1)
+    model = MPNetModel(cfg, add_pooling_layer=False).eval()
+    with torch.no_grad():
+        model.encoder.relative_attention_bias.weight.mul_(10.0)
+    d = save_model_dir("mpnet", model, tok)
+    tok, model = reload(d, MPNetModel)
+    texts = [ARTICLE[:110], "Niger's junta asked the United States to leave.", "ECOWAS"]
+    enc = tok(texts, padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
+    assert enc.attention_mask.min().item() == 0, "the batch must exercise padding"
+    with torch.no_grad():
+        hidden = model(**enc).last_hidden_state
+    ref = {"transformers_version": transformers.__version__, "model_type": "mpnet", "cases": []}
+    for i, text in enumerate(texts):
+        n = int(enc.attention_mask[i].sum())
+        ref["cases"].append(
+            {"text": text, "input_ids": enc.input_ids[i, :n].tolist(), "hidden": [floats(r) for r in hidden[i, :n]]}
+        )
+    write_json(os.path.join(d, "reference.json"), ref)
+
+
 def sha256_of(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -832,8 +876,21 @@ max_length = 40
 }
 
 
+MPNET_CONFIG = {
+    "head": 'tasks = ["stance"]\narchitecture = "encoder-classifier"\n',
+    "tail": "",
+}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = set(sys.argv[1:])
+    if only:
+        if only != {"mpnet"}:
+            sys.exit("only `mpnet` can be built alone; no NAME builds every fixture")
+        build_mpnet()
+        write_brief_config("mpnet", "model.safetensors", MPNET_CONFIG)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tok = t5_tokenizer(tmp)
     build_t5(tok, "t5-tied", gated=False, seed=2, branch_scale=10.0, head_scale=3.0, eos_rate=0.4)
@@ -848,6 +905,8 @@ def main():
     )
     for spec in CLASSIFIERS:
         write_brief_config(spec[0], "model.safetensors", NLI_CONFIG)
+    build_mpnet()
+    write_brief_config("mpnet", "model.safetensors", MPNET_CONFIG)
     print(f"transformers {transformers.__version__}, torch {torch.__version__}", file=sys.stderr)
 
 

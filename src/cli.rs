@@ -344,7 +344,8 @@ pub struct TrainStanceArgs {
     /// Dev files for choosing the epoch (JSONL); kept apart from --data.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     pub dev: Vec<PathBuf>,
-    /// Backbone: an encoder-classifier config without a head (e.g. all-minilm-l6-v2).
+    /// Backbone: an encoder-classifier config without a head (BERT or MPNet: all-minilm-l6-v2,
+    /// all-mpnet-base-v2), or a GGUF chat model to probe.
     #[arg(long, default_value = "all-minilm-l6-v2", value_name = "NAME|FILE")]
     pub backbone: String,
     /// Output folder.

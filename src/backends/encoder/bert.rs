@@ -1,4 +1,6 @@
-//! A BERT encoder written out layer by layer, for training as well as inference.
+//! A BERT encoder written out layer by layer, for training as well as inference; MPNet
+//! (all-mpnet-base-v2) is the same post-norm encoder with other weight names, no segment
+//! embeddings, positions counted from 2 and a relative position bias (`super::relative`).
 //!
 //! candle-transformers' `BertModel` is not used here for two reasons: its LayerNorm is candle's
 //! fused op, which has no backward pass (training through it fails), and it exposes neither
@@ -10,6 +12,46 @@
 use candle_core::{DType, Module, Result, Tensor, D};
 use candle_nn::{embedding, linear, Embedding, Linear, VarBuilder};
 use candle_transformers::models::bert::{Config, HiddenAct};
+
+use super::relative::RelativeBias;
+
+/// Which checkpoint layout an encoder has (`model_type` in its config.json).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    Bert,
+    MpNet,
+}
+
+impl Flavor {
+    /// MPNet for `model_type = "mpnet"`, BERT for anything else.
+    pub fn of(c: &Config) -> Self {
+        match c.model_type.as_deref() {
+            Some("mpnet") => Self::MpNet,
+            _ => Self::Bert,
+        }
+    }
+
+    /// Transformers' names of the four attention projections and the attention LayerNorm,
+    /// relative to `encoder.layer.N`.
+    fn attention_names(self) -> [&'static str; 5] {
+        match self {
+            Self::Bert => [
+                "attention.self.query",
+                "attention.self.key",
+                "attention.self.value",
+                "attention.output.dense",
+                "attention.output.LayerNorm",
+            ],
+            Self::MpNet => [
+                "attention.attn.q",
+                "attention.attn.k",
+                "attention.attn.v",
+                "attention.attn.o",
+                "attention.LayerNorm",
+            ],
+        }
+    }
+}
 
 /// LayerNorm from basic tensor ops (differentiable, unlike the fused one).
 #[derive(Clone)]
@@ -33,16 +75,29 @@ impl Norm {
     }
 }
 
-/// Token, position and segment embeddings, summed and normalized.
+/// Token, position and (BERT only) segment embeddings, summed and normalized.
 pub struct Embeddings {
     words: Embedding,
     positions: Embedding,
-    types: Embedding,
+    types: Option<Embedding>,
+    /// The position of the first token: 0 for BERT; MPNet, like RoBERTa, counts from the
+    /// padding id + 1.
+    first_position: u32,
     norm: Norm,
 }
 
 impl Embeddings {
     fn load(c: &Config, vb: VarBuilder) -> Result<Self> {
+        let mpnet = Flavor::of(c) == Flavor::MpNet;
+        let types = if mpnet {
+            None
+        } else {
+            Some(embedding(
+                c.type_vocab_size,
+                c.hidden_size,
+                vb.pp("token_type_embeddings"),
+            )?)
+        };
         Ok(Self {
             words: embedding(c.vocab_size, c.hidden_size, vb.pp("word_embeddings"))?,
             positions: embedding(
@@ -50,24 +105,26 @@ impl Embeddings {
                 c.hidden_size,
                 vb.pp("position_embeddings"),
             )?,
-            types: embedding(
-                c.type_vocab_size,
-                c.hidden_size,
-                vb.pp("token_type_embeddings"),
-            )?,
+            types,
+            first_position: if mpnet { c.pad_token_id as u32 + 1 } else { 0 },
             norm: Norm::load(c.hidden_size, c.layer_norm_eps, vb.pp("LayerNorm"))?,
         })
     }
 
-    /// `(b, s)` ids and token types → `(b, s, hidden)`.
+    /// `(b, s)` ids and token types → `(b, s, hidden)`. Rows are right-padded, so token i of
+    /// every row is at position `first_position + i`.
     pub fn forward(&self, ids: &Tensor, types: &Tensor) -> Result<Tensor> {
         let (_, s) = ids.dims2()?;
-        let pos = Tensor::arange(0u32, s as u32, ids.device())?;
+        let p0 = self.first_position;
+        let pos = Tensor::arange(p0, p0 + s as u32, ids.device())?;
         let x = self
             .words
             .forward(ids)?
-            .broadcast_add(&self.positions.forward(&pos)?)?
-            .add(&self.types.forward(types)?)?;
+            .broadcast_add(&self.positions.forward(&pos)?)?;
+        let x = match &self.types {
+            Some(t) => x.add(&t.forward(types)?)?,
+            None => x,
+        };
         self.norm.forward(&x)
     }
 }
@@ -86,6 +143,7 @@ pub struct Layer {
     out_norm: Norm,
     heads: usize,
     act: HiddenAct,
+    flavor: Flavor,
     /// Low-rank adapters on the six projections (`Layer::PROJECTIONS` order), when trained
     /// with `--lora-rank`: the frozen weights stay the backbone's, only these are learnt.
     lora: Option<Vec<Lora>>,
@@ -120,18 +178,20 @@ impl Layer {
     /// Loads layer weights under `vb` (transformers' `encoder.layer.N` names).
     pub fn load(c: &Config, vb: VarBuilder) -> Result<Self> {
         let h = c.hidden_size;
-        let a = vb.pp("attention");
+        let flavor = Flavor::of(c);
+        let [q, k, v, o, norm] = flavor.attention_names();
         Ok(Self {
-            query: linear(h, h, a.pp("self.query"))?,
-            key: linear(h, h, a.pp("self.key"))?,
-            value: linear(h, h, a.pp("self.value"))?,
-            attn_out: linear(h, h, a.pp("output.dense"))?,
-            attn_norm: Norm::load(h, c.layer_norm_eps, a.pp("output.LayerNorm"))?,
+            query: linear(h, h, vb.pp(q))?,
+            key: linear(h, h, vb.pp(k))?,
+            value: linear(h, h, vb.pp(v))?,
+            attn_out: linear(h, h, vb.pp(o))?,
+            attn_norm: Norm::load(h, c.layer_norm_eps, vb.pp(norm))?,
             up: linear(h, c.intermediate_size, vb.pp("intermediate.dense"))?,
             down: linear(c.intermediate_size, h, vb.pp("output.dense"))?,
             out_norm: Norm::load(h, c.layer_norm_eps, vb.pp("output.LayerNorm"))?,
             heads: c.num_attention_heads,
             act: c.hidden_act,
+            flavor,
             lora: None,
         })
     }
@@ -180,14 +240,15 @@ impl Layer {
                 out.push((format!("{name}.bias"), b.clone()));
             }
         };
-        lin("attention.self.query", &self.query);
-        lin("attention.self.key", &self.key);
-        lin("attention.self.value", &self.value);
-        lin("attention.output.dense", &self.attn_out);
+        let [q, k, v, o, norm] = self.flavor.attention_names();
+        lin(q, &self.query);
+        lin(k, &self.key);
+        lin(v, &self.value);
+        lin(o, &self.attn_out);
         lin("intermediate.dense", &self.up);
         lin("output.dense", &self.down);
         for (name, n) in [
-            ("attention.output.LayerNorm", &self.attn_norm),
+            (norm, &self.attn_norm),
             ("output.LayerNorm", &self.out_norm),
         ] {
             out.push((format!("{name}.weight"), n.weight.clone()));
@@ -196,7 +257,9 @@ impl Layer {
         out
     }
 
-    /// `(b, s, hidden)` in and out; `bias` is the `(b, 1, 1, s)` additive padding mask.
+    /// `(b, s, hidden)` in and out; `bias` is the additive attention bias of
+    /// `AttentionBias::for_mask` (`(b, 1, 1, s)`, or `(b, heads, s, s)` with relative
+    /// positions).
     pub fn forward(&self, x: &Tensor, bias: &Tensor) -> Result<Tensor> {
         let (b, s, h) = x.dims3()?;
         let d = h / self.heads;
@@ -229,24 +292,39 @@ impl Layer {
     }
 }
 
-/// `(b, 1, 1, s)` additive attention bias from a `(b, s)` 0/1 mask. A large finite negative
-/// (not f32::MIN) keeps the softmax's backward free of infinities.
-pub fn attention_bias(mask: &Tensor) -> Result<Tensor> {
-    let m = mask.to_dtype(DType::F32)?;
-    let (b, s) = m.dims2()?;
-    ((1.0 - m)? * -1e9)?.reshape((b, 1, 1, s))
+/// What every layer adds to its attention scores: the padding mask, plus MPNet's relative
+/// position bias. Cloned into the trained layers, which must see the same.
+#[derive(Clone, Default)]
+pub struct AttentionBias {
+    relative: Option<RelativeBias>,
+}
+
+impl AttentionBias {
+    /// The bias for a `(b, s)` 0/1 mask: `(b, 1, 1, s)`, or `(b, heads, s, s)` with relative
+    /// positions. A large finite negative (not f32::MIN) keeps the softmax's backward free of
+    /// infinities.
+    pub fn for_mask(&self, mask: &Tensor) -> Result<Tensor> {
+        let m = mask.to_dtype(DType::F32)?;
+        let (b, s) = m.dims2()?;
+        let padding = ((1.0 - m)? * -1e9)?.reshape((b, 1, 1, s))?;
+        match &self.relative {
+            Some(r) => padding.broadcast_add(&r.for_length(s)?),
+            None => Ok(padding),
+        }
+    }
 }
 
 /// The whole encoder: embeddings and every layer.
 pub struct Bert {
     pub embeddings: Embeddings,
     pub layers: Vec<Layer>,
+    pub bias: AttentionBias,
     pub config: Config,
 }
 
 impl Bert {
-    /// Loads a BERT checkpoint (weights named as transformers names them, `bert.` prefix
-    /// optional).
+    /// Loads a BERT or MPNet checkpoint (weights named as transformers names them, `bert.`
+    /// prefix optional).
     pub fn load(config: Config, vb: VarBuilder) -> Result<Self> {
         let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
             vb.pp("bert")
@@ -257,9 +335,16 @@ impl Bert {
         let layers = (0..config.num_hidden_layers)
             .map(|i| Layer::load(&config, vb.pp(format!("encoder.layer.{i}"))))
             .collect::<Result<Vec<_>>>()?;
+        let relative = match Flavor::of(&config) {
+            Flavor::MpNet => Some(RelativeBias::new(
+                vb.get_unchecked("encoder.relative_attention_bias.weight")?,
+            )),
+            Flavor::Bert => None,
+        };
         Ok(Self {
             embeddings,
             layers,
+            bias: AttentionBias { relative },
             config,
         })
     }
@@ -272,7 +357,7 @@ impl Bert {
         mask: &Tensor,
         n: usize,
     ) -> Result<Tensor> {
-        let bias = attention_bias(mask)?;
+        let bias = self.bias.for_mask(mask)?;
         let mut x = self.embeddings.forward(ids, types)?;
         for layer in self.layers.iter().take(n) {
             x = layer.forward(&x, &bias)?;

@@ -44,6 +44,16 @@ pub fn check_head(head: &Path, want: Option<&str>) -> Result<()> {
     })
 }
 
+/// Reads a BERT or MPNet config.json into candle's BERT config. MPNet has no segment
+/// embeddings, so it names no `type_vocab_size`; one is assumed (the encoder never reads it).
+fn encoder_config(text: &str) -> serde_json::Result<Config> {
+    let mut json: serde_json::Value = serde_json::from_str(text)?;
+    if let Some(o) = json.as_object_mut() {
+        o.entry("type_vocab_size").or_insert(1.into());
+    }
+    serde_json::from_value(json)
+}
+
 /// Loads the backbone named by `cfg` from its fetched files.
 pub fn load_backbone(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> Result<Backbone> {
     let named = files.named(cfg);
@@ -74,9 +84,9 @@ pub fn load_backbone(cfg: &ModelConfig, files: &LocalModel, device: &Device) -> 
         .ok_or_else(|| bad("an encoder-classifier needs [tokenizer] file"))?;
     let text =
         std::fs::read_to_string(&config_path).map_err(|e| BriefError::io(&config_path, e))?;
-    let config: Config = serde_json::from_str(&text).map_err(|e| BriefError::BadModelFile {
+    let config = encoder_config(&text).map_err(|e| BriefError::BadModelFile {
         path: config_path.clone(),
-        reason: format!("not a BERT config.json: {e}"),
+        reason: format!("not a BERT or MPNet config.json: {e}"),
     })?;
     // SAFETY: read-only mapping of files brief's cache never rewrites in place.
     let vb = unsafe { VarBuilder::from_mmaped_safetensors(&weights, DType::F32, device) }.map_err(

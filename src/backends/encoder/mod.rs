@@ -11,11 +11,12 @@
 pub mod bert;
 mod encode;
 mod load;
+mod relative;
 
 pub use encode::{mention_weights, Encoded, SentenceEncoder};
 pub use load::{beside_config, check_head, load_backbone, load_classifier, Backbone};
 
-use bert::{weighted_mean, Bert, Layer};
+use bert::{weighted_mean, AttentionBias, Bert, Layer};
 use candle_core::{DType, Device, IndexOp, Module, Tensor};
 use candle_nn::{linear, Linear, VarBuilder};
 
@@ -25,6 +26,8 @@ pub const LABELS: [&str; 3] = ["favor", "against", "neutral"];
 /// What training changes: copies of the top layers and the head.
 pub struct Trained {
     pub layers: Vec<Layer>,
+    /// The backbone's attention bias (its relative positions, for MPNet).
+    bias: AttentionBias,
     dense: Linear,
     out: Linear,
 }
@@ -60,6 +63,7 @@ impl Trained {
             .collect::<candle_core::Result<Vec<_>>>()?;
         Ok(Self {
             layers,
+            bias: bert.bias.clone(),
             dense: linear(4 * c.hidden_size, hidden, vb.pp("head.dense"))?,
             out: linear(hidden, LABELS.len(), vb.pp("head.out"))?,
         })
@@ -67,7 +71,7 @@ impl Trained {
 
     /// Logits `(b, 3)` from the frozen lower layers' output `(b, s, h)`.
     pub fn logits(&self, lower: &Tensor, batch: &Batch) -> candle_core::Result<Tensor> {
-        let bias = bert::attention_bias(&batch.mask)?;
+        let bias = self.bias.for_mask(&batch.mask)?;
         let mut x = lower.clone();
         for layer in &self.layers {
             x = layer.forward(&x, &bias)?;
