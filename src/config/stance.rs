@@ -73,12 +73,61 @@ pub struct StanceConfig {
 #[serde(deny_unknown_fields)]
 pub struct ChoiceQuestion {
     /// minijinja (`actor`, `target`), in place of `{{ question }}`; it carries its own answer
-    /// instruction ("Answer A, B or C."), as the yes/no questions carry theirs.
+    /// instruction ("Answer A, B or C."), as the yes/no questions carry theirs. With
+    /// `options`, it holds `{{ options }}` where the lettered options go.
     pub question: String,
-    /// The answer words of each label ("A", "B", "C").
-    pub labels: LabelWords,
+    /// The answer words of each label ("A", "B", "C"), for a question that lists its options
+    /// itself; exclusive with `options`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<LabelWords>,
+    /// Each label's option text. The question is then asked once per cyclic order of the
+    /// options (A, B, C rotate over favor, against, neutral) and the label log-probabilities
+    /// averaged, which cancels a small model's preference for an answer position (Zheng et
+    /// al., 2024, "Large Language Models Are Not Robust Multiple Choice Selectors"). Three
+    /// scored answers instead of one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<ChoiceOptions>,
     /// The choice's share of the mixed log-probabilities, in [0, 1].
     pub weight: f32,
+}
+
+/// The option text of each label in a permuted multiple-choice question.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOptions {
+    pub favor: String,
+    pub against: String,
+    pub neutral: String,
+}
+
+/// Answer letters, in option order.
+const LETTERS: [&str; 3] = ["A", "B", "C"];
+
+impl ChoiceOptions {
+    /// The three cyclic arrangements of the options: for each, `question` with `{{ options }}`
+    /// replaced by the lettered options, and the letter that answers each label.
+    pub fn arrangements(&self, question: &str) -> Vec<(String, LabelWords)> {
+        let texts = [&self.favor, &self.against, &self.neutral];
+        (0..3)
+            .map(|shift| {
+                // Option position p shows label (p + shift) % 3.
+                let label_at = |p: usize| (p + shift) % 3;
+                let block: Vec<String> = (0..3)
+                    .map(|p| format!("{}. {}", LETTERS[p], texts[label_at(p)]))
+                    .collect();
+                let letter_of = |label: usize| {
+                    let p = (0..3).find(|p| label_at(*p) == label).unwrap_or(label);
+                    vec![LETTERS[p].to_string()]
+                };
+                let words = LabelWords {
+                    favor: letter_of(0),
+                    against: letter_of(1),
+                    neutral: letter_of(2),
+                };
+                (question.replace("{{ options }}", &block.join("\n")), words)
+            })
+            .collect()
+    }
 }
 
 /// One wording of the support and the opposition question (minijinja; `actor`, `target`).
@@ -253,5 +302,36 @@ impl Default for NliConfig {
             min_confidence: default_nli_min_confidence(),
             max_evidence: default_max_evidence(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChoiceOptions;
+
+    #[test]
+    fn each_label_takes_each_letter_once_across_the_arrangements() {
+        let o = ChoiceOptions {
+            favor: "supports it".into(),
+            against: "opposes it".into(),
+            neutral: "no clear position".into(),
+        };
+        let a = o.arrangements("Q?\n{{ options }}\nAnswer A, B or C.");
+        assert_eq!(a.len(), 3);
+        assert_eq!(
+            a[0].0,
+            "Q?\nA. supports it\nB. opposes it\nC. no clear position\nAnswer A, B or C."
+        );
+        assert_eq!(
+            a[1].0,
+            "Q?\nA. opposes it\nB. no clear position\nC. supports it\nAnswer A, B or C."
+        );
+        let letters = |i: usize| {
+            let w = &a[i].1;
+            [&w.favor[0], &w.against[0], &w.neutral[0]].map(|s| s.as_str())
+        };
+        assert_eq!(letters(0), ["A", "B", "C"]);
+        assert_eq!(letters(1), ["C", "A", "B"]);
+        assert_eq!(letters(2), ["B", "C", "A"]);
     }
 }

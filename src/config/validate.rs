@@ -250,13 +250,38 @@ fn validate_choice(st: &super::StanceConfig, c: &super::ChoiceQuestion) -> Resul
             c.weight
         ));
     }
-    let l = &c.labels;
-    if c.question.trim().is_empty()
-        || [&l.favor, &l.against, &l.neutral]
-            .iter()
-            .any(|w| w.is_empty())
-    {
-        return Err("stance.choice needs a question and answer words for every label".into());
+    if c.question.trim().is_empty() {
+        return Err("stance.choice needs a question".into());
+    }
+    match (&c.labels, &c.options) {
+        (Some(l), None) => {
+            if [&l.favor, &l.against, &l.neutral]
+                .iter()
+                .any(|w| w.is_empty())
+            {
+                return Err("stance.choice.labels needs answer words for every label".into());
+            }
+        }
+        (None, Some(o)) => {
+            if !c.question.contains("{{ options }}") {
+                return Err(
+                    "stance.choice with options needs `{{ options }}` in its question, where the lettered options go"
+                        .into(),
+                );
+            }
+            if [&o.favor, &o.against, &o.neutral]
+                .iter()
+                .any(|t| t.trim().is_empty())
+            {
+                return Err("stance.choice.options needs a text for every label".into());
+            }
+        }
+        _ => {
+            return Err(
+                "stance.choice needs either labels (a question listing its own options) or options (rotated), not both"
+                    .into(),
+            )
+        }
     }
     Ok(())
 }
@@ -315,6 +340,32 @@ mod tests {
         ] {
             let err = check_stance(&cfg(head, weight)).unwrap_err();
             assert!(err.contains(says), "{err}");
+        }
+    }
+
+    #[test]
+    fn rotated_options_need_a_place_in_the_question_and_exclude_fixed_labels() {
+        let cfg = |choice: &str| -> StanceConfig {
+            let text = format!(
+                "user = \"x\"\nmode = \"yes-no\"\ncalibration = \"none\"\n[choice]\nweight = 0.5\n{choice}\n"
+            );
+            toml::from_str(&text).unwrap()
+        };
+        let options = "options = { favor = \"for\", against = \"against\", neutral = \"neither\" }";
+        let labels = "labels = { favor = [\"A\"], against = [\"B\"], neutral = [\"C\"] }";
+        let q = "question = \"Which?\\n{{ options }}\"";
+        assert_eq!(check_stance(&cfg(&format!("{q}\n{options}"))), Ok(()));
+        for (choice, says) in [
+            (format!("question = \"Which?\"\n{options}"), "{{ options }}"),
+            (format!("{q}\n{options}\n{labels}"), "not both"),
+            (q.to_string(), "either labels"),
+            (
+                format!("{q}\noptions = {{ favor = \"for\", against = \" \", neutral = \"n\" }}"),
+                "a text for every label",
+            ),
+        ] {
+            let err = check_stance(&cfg(&choice)).unwrap_err();
+            assert!(err.contains(says), "{choice}: {err}");
         }
     }
 

@@ -190,13 +190,22 @@ impl LlmStance {
     }
 
     /// Log-probabilities of favor, against and neutral from the multiple-choice question,
-    /// normalized over its answer words.
+    /// normalized over its answer words; with rotated options, the mean over the arrangements
+    /// of each one's normalized log-probabilities, normalized again.
     fn choice_logprobs(&mut self, q: &StanceQuery, c: &ChoiceQuestion) -> Result<[f32; 3]> {
-        Ok(log_softmax3(self.label_word_logprobs(
-            q,
-            &c.question,
-            &c.labels,
-        )?))
+        let asked = match (&c.options, &c.labels) {
+            (Some(o), _) => o.arrangements(&c.question),
+            (None, Some(l)) => vec![(c.question.clone(), l.clone())],
+            // Refused when the config is read (validate_choice).
+            (None, None) => return Err(BriefError::Usage("stance.choice has no answers".into())),
+        };
+        let mut sum = [0.0f32; 3];
+        for (question, words) in &asked {
+            let lp = log_softmax3(self.label_word_logprobs(q, question, words)?);
+            sum = [0, 1, 2].map(|i| sum[i] + lp[i]);
+        }
+        let n = asked.len() as f32;
+        Ok(log_softmax3(sum.map(|x| x / n)))
     }
 
     /// The log-odds of "yes" to the support and to the opposition question, each averaged
@@ -467,11 +476,12 @@ mod tests {
             let cfg = StanceConfig {
                 choice: Some(ChoiceQuestion {
                     question: "Where does {{ actor }} stand? Answer A, B or C.".into(),
-                    labels: crate::config::LabelWords {
+                    labels: Some(crate::config::LabelWords {
                         favor: vec!["A".into()],
                         against: vec!["B".into()],
                         neutral: vec!["C".into()],
-                    },
+                    }),
+                    options: None,
                     weight,
                 }),
                 ..uncalibrated_default()
@@ -486,6 +496,47 @@ mod tests {
         assert!(none.neutral < half.neutral && half.neutral < all.neutral);
         let [s, o] = half.answers.unwrap();
         assert!((s - 0.6).abs() < 1e-4 && (o - 0.9).abs() < 1e-4, "{s} {o}");
+    }
+
+    #[test]
+    fn rotated_options_cancel_a_preference_for_the_first_letter() {
+        // A model that answers "A" whatever it is asked. Listed once, the first option
+        // (favor) wins; rotated through the three orders, every label is "A" once, so the
+        // choice says nothing: a uniform distribution.
+        let evidence = ["Berg backed the plan.".to_string()];
+        let q = berg_query(&evidence);
+        let options = crate::config::ChoiceOptions {
+            favor: "supports it".into(),
+            against: "opposes it".into(),
+            neutral: "no clear position".into(),
+        };
+        let question = "Where does {{ actor }} stand?\n{{ options }}\nAnswer A, B or C.";
+        let fixed = options.arrangements(question).remove(0);
+        let choice = |labels: Option<crate::config::LabelWords>, options| ChoiceQuestion {
+            question: if labels.is_some() {
+                fixed.0.clone()
+            } else {
+                question.into()
+            },
+            labels,
+            options,
+            weight: 1.0,
+        };
+        let run = |c: ChoiceQuestion| {
+            let cfg = StanceConfig {
+                choice: Some(c),
+                ..uncalibrated_default()
+            };
+            let m = StandIn::by_word(|w| if w == "A" { -0.1 } else { -3.0 });
+            let model = share(Box::new(m));
+            LlmStance::new("t", model, cfg).classify(&q).unwrap()
+        };
+        let listed = run(choice(Some(fixed.1.clone()), None));
+        assert!(listed.favor > 0.8, "{listed:?}");
+        let rotated = run(choice(None, Some(options.clone())));
+        for p in [rotated.favor, rotated.against, rotated.neutral] {
+            assert!((p - 1.0 / 3.0).abs() < 1e-4, "{rotated:?}");
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct StandIn {
     pub depths: Vec<usize>,
     p_yes: fn(&str) -> f32,
     states: fn(&str) -> Vec<f32>,
+    /// When set, the log-probability of each candidate word, whatever the question.
+    word_logprob: Option<fn(&str) -> f32>,
 }
 
 impl StandIn {
@@ -25,6 +27,16 @@ impl StandIn {
             depths: Vec::new(),
             p_yes,
             states: |_| Vec::new(),
+            word_logprob: None,
+        }
+    }
+
+    /// A model that scores each candidate answer word by `logprob(word)` alone: a model
+    /// with a fixed preference for some answers (say, the first option of any list).
+    pub fn by_word(logprob: fn(&str) -> f32) -> Self {
+        Self {
+            word_logprob: Some(logprob),
+            ..Self::yes_no(|_| 0.5)
         }
     }
 
@@ -35,6 +47,7 @@ impl StandIn {
             depths: Vec::new(),
             p_yes: |_| 0.5,
             states,
+            word_logprob: None,
         }
     }
 
@@ -64,7 +77,11 @@ impl Generator for StandIn {
         m: &[ChatMessage],
         c: &[String],
     ) -> Result<(Vec<f32>, usize)> {
-        let p = (self.p_yes)(&self.ask(m));
+        let q = self.ask(m);
+        if let Some(f) = self.word_logprob {
+            return Ok((c.iter().map(|w| f(w)).collect(), 0));
+        }
+        let p = (self.p_yes)(&q);
         let (y, n) = ((p / 2.0).ln(), ((1.0 - p) / 2.0).ln());
         Ok((vec![y, y, n, n][..c.len().min(4)].to_vec(), 0))
     }
