@@ -234,6 +234,35 @@ fn encoder_learns_a_separable_rule_and_saves_exactly() {
         outcome.model.logits(&q).unwrap(),
         loaded.logits(&q).unwrap()
     );
+    // Queries sharing a target (an actor's sentences) embed it once; each row is still the
+    // query's own target's embedding.
+    let rows = loaded
+        .target_embeddings(&["boris", "hugo", "boris"])
+        .unwrap()
+        .to_vec2::<f32>()
+        .unwrap();
+    let alone = |t: &str| {
+        loaded
+            .text_embeddings(&[t.to_string()])
+            .unwrap()
+            .to_vec2::<f32>()
+            .unwrap()
+            .remove(0)
+    };
+    let (boris, hugo) = (alone("boris"), alone("hugo"));
+    let gap = |a: &[f32], b: &[f32]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max)
+    };
+    assert!(
+        gap(&boris, &hugo) > 1e-2,
+        "the two targets' embeddings differ"
+    );
+    for (row, want) in rows.iter().zip([&boris, &hugo, &boris]) {
+        assert!(gap(row, want) < 1e-5, "{rows:?}");
+    }
 
     // The same seed gives the same file.
     train_stance(&options(dir.path(), "m2", 5), &mut |_| {}, &mut |_| {}).unwrap();

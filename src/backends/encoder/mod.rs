@@ -163,6 +163,21 @@ pub fn mean_pooled(
     Ok(weighted_mean(&x, &w)?)
 }
 
+/// The distinct `items` in first-seen order, and for each item the row of its distinct copy.
+fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> (Vec<String>, Vec<u32>) {
+    let mut seen: Vec<String> = Vec::new();
+    let rows = items
+        .map(|t| match seen.iter().position(|s| s == t) {
+            Some(i) => i as u32,
+            None => {
+                seen.push(t.to_string());
+                (seen.len() - 1) as u32
+            }
+        })
+        .collect();
+    (seen, rows)
+}
+
 /// The backbone (frozen) with the trained parts: a ready stance classifier.
 pub struct EncoderStanceModel {
     pub backbone: Bert,
@@ -188,6 +203,14 @@ impl EncoderStanceModel {
         mean_pooled(&self.backbone, &self.encoder, texts, &self.device)
     }
 
+    /// Frozen embeddings `(n, h)` of each query's target. An actor's sentences share one
+    /// target, so each distinct text is embedded once and its row repeated.
+    pub fn target_embeddings(&self, targets: &[&str]) -> crate::error::Result<Tensor> {
+        let (texts, rows) = distinct(targets.iter().copied());
+        let rows = Tensor::new(rows, &self.device)?;
+        Ok(self.text_embeddings(&texts)?.index_select(&rows, 0)?)
+    }
+
     /// Logits `(n, 3)` for (sentence, actor names, target) queries, one batch.
     pub fn logits(
         &self,
@@ -200,11 +223,23 @@ impl EncoderStanceModel {
             .iter()
             .map(|(s, a, t)| self.encoder.encode(s, a, t))
             .collect::<crate::error::Result<_>>()?;
-        let targets: Vec<String> = queries.iter().map(|q| q.2.clone()).collect();
-        let emb = self.text_embeddings(&targets)?;
+        let targets: Vec<&str> = queries.iter().map(|q| q.2.as_str()).collect();
+        let emb = self.target_embeddings(&targets)?;
         let refs: Vec<&Encoded> = enc.iter().collect();
         let batch = Batch::new(&refs, emb, &self.device)?;
         let lower = self.lower(&batch)?;
         Ok(self.trained.logits(&lower, &batch)?.to_vec2()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn distinct_keeps_first_seen_order_and_maps_every_item() {
+        let (items, rows) = super::distinct(["Iran", "NATO", "Iran", "Iran"].into_iter());
+        assert_eq!(items, ["Iran", "NATO"]);
+        assert_eq!(rows, [0, 1, 0, 0]);
+        let (items, rows) = super::distinct(std::iter::empty());
+        assert!(items.is_empty() && rows.is_empty());
     }
 }
