@@ -120,6 +120,9 @@ pub struct StanceMetrics {
     pub macro_f1: f64,
     /// Mean of the F1 of favor and against (the SemEval-2016 convention).
     pub f_avg: f64,
+    /// 95% bootstrap interval of `macro_f1`, resampling examples (`brief eval` fills it in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub macro_f1_ci95: Option<[f64; 2]>,
     pub favor: ClassScores,
     pub against: ClassScores,
     pub neutral: ClassScores,
@@ -179,6 +182,7 @@ pub fn stance_metrics(pairs: &[(Stance, Stance)]) -> StanceMetrics {
         },
         macro_f1: (favor.f1 + against.f1 + neutral.f1) / 3.0,
         f_avg: (favor.f1 + against.f1) / 2.0,
+        macro_f1_ci95: None,
         favor,
         against,
         neutral,

@@ -6,6 +6,7 @@
 pub mod actors;
 pub mod dataset;
 pub mod faithfulness;
+pub mod interval;
 pub mod metrics;
 mod report;
 mod summaries;
@@ -212,6 +213,7 @@ pub fn evaluate(
     let mut rep = EvalReport::default();
     (rep.summarizer, rep.classifier) = pipeline.model_names();
     let mut pairs: Vec<(Stance, Stance)> = Vec::new();
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let mut tally = Tally::default();
     let mut summaries = summaries::SummaryTally::default();
     let mut checker = faithfulness::CheckerTally::default();
@@ -264,14 +266,20 @@ pub fn evaluate(
                 target: &target,
                 classifier_only,
             };
+            let first = pairs.len();
             pair_stances(&mut rep, ex, &gold, &found, &mut pairs);
+            if pairs.len() > first {
+                groups.push(first..pairs.len());
+            }
         }
         rep.per_example_s.push(t0.elapsed().as_secs_f64());
         progress(i + 1, &ex.id);
     }
 
     if !pairs.is_empty() {
-        rep.stance = Some(stance_metrics(&pairs));
+        let mut m = stance_metrics(&pairs);
+        m.macro_f1_ci95 = interval::macro_f1_interval(&pairs, &groups, interval::RESAMPLES);
+        rep.stance = Some(m);
     }
     tally.finish(&mut rep);
     rep.faithfulness = checker.finish();

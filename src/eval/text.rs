@@ -186,9 +186,15 @@ fn render_checker(t: &mut Table, fm: &FaithfulnessMetrics) {
 
 fn render_stance(t: &mut Table, s: &StanceMetrics) {
     t.heading(&format!("Stance ({} labels)", s.n));
-    t.head(&["accuracy", "macro-F1", "F_avg"]);
-    t.row(&[f(s.accuracy), f(s.macro_f1), f(s.f_avg)]);
-    t.out.push('\n');
+    t.head(&["accuracy", "macro-F1", "macro-F1 95% interval", "F_avg"]);
+    let interval = s
+        .macro_f1_ci95
+        .map_or("—".to_string(), |[lo, hi]| format!("{}–{}", f(lo), f(hi)));
+    t.row(&[f(s.accuracy), f(s.macro_f1), interval, f(s.f_avg)]);
+    t.out.push_str(&format!(
+        "  (interval: bootstrap over examples, {} resamples; a gap inside it may be noise)\n\n",
+        super::interval::RESAMPLES
+    ));
     t.head(&["class", "precision", "recall", "F1", "support"]);
     for (name, c) in [
         ("favor", &s.favor),

@@ -69,18 +69,23 @@ mod tests {
 
     #[test]
     fn eval_page_has_the_grid_and_escapes_text() {
+        let mut stance = stance_metrics(&[(Favor, Favor), (Against, Neutral), (Against, Against)]);
+        assert!(!eval_html(&EvalReport {
+            stance: Some(stance.clone()),
+            ..Default::default()
+        })
+        .unwrap()
+        .contains("interval"));
+        stance.macro_f1_ci95 = Some([0.25, 0.9]);
         let report = EvalReport {
             examples: 3,
-            stance: Some(stance_metrics(&[
-                (Favor, Favor),
-                (Against, Neutral),
-                (Against, Against),
-            ])),
+            stance: Some(stance),
             failed: vec!["x<1>: <script>alert(1)</script>".into()],
             ..Default::default()
         };
         let html = eval_html(&report).unwrap();
         assert!(html.contains("x&lt;1&gt;"));
+        assert!(html.contains("macro-F1 (95% interval 0.25–0.9)"), "{html}");
         // No script at all on this page, so nothing from a dataset can be one.
         assert!(!html.contains("<script"), "{html}");
         // Gold "against": one of two predicted neutral, one against → 50 % each.
