@@ -123,7 +123,7 @@ fn eval_reports_metrics_and_gates_on_a_baseline() {
     assert!(bad.2.contains("stance.accuracy fell to"), "{}", bad.2);
     assert!(
         bad.1
-            .contains("| accuracy | macro-F1 | macro-F1 95% interval | F_avg |"),
+            .contains("| accuracy | macro-F1 | 95% interval | F_avg |"),
         "markdown report: {}",
         bad.1
     );

@@ -243,6 +243,26 @@ mod tests {
         b.metrics.insert("summary.rouge1".into(), 0.3);
         assert_eq!(b.regressions(&report).len(), 2);
         let text = report.render(true);
-        assert!(text.contains("| accuracy | macro-F1 | F_avg |"), "{text}");
+        assert!(
+            text.contains("| accuracy | macro-F1 | 95% interval | F_avg |\n|---|---|---|---|\n| 0.500 | 0.333 | — | 0.500 |\n\n| class"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn text_report_prints_the_interval_in_its_own_column() {
+        let mut stance = stance_metrics(&[(Favor, Favor), (Against, Neutral)]);
+        stance.macro_f1_ci95 = Some([0.25, 0.9]);
+        let report = EvalReport {
+            stance: Some(stance),
+            ..Default::default()
+        };
+        let text = report.render(false);
+        assert!(
+            text.contains(
+                "  0.500       0.333       0.250–0.900 0.500\n  (95% interval of macro-F1"
+            ),
+            "{text}"
+        );
     }
 }

@@ -24,7 +24,8 @@ impl Table {
         if self.markdown {
             self.out.push_str(&format!("| {} |\n", cells.join(" | ")));
         } else {
-            let line: String = cells.iter().map(|c| format!("{c:<12}")).collect();
+            // Columns 12 wide, and at least one space after a longer cell.
+            let line: String = cells.iter().map(|c| format!("{c:<11} ")).collect();
             self.out.push_str(&format!("  {}\n", line.trim_end()));
         }
     }
@@ -186,15 +187,21 @@ fn render_checker(t: &mut Table, fm: &FaithfulnessMetrics) {
 
 fn render_stance(t: &mut Table, s: &StanceMetrics) {
     t.heading(&format!("Stance ({} labels)", s.n));
-    t.head(&["accuracy", "macro-F1", "macro-F1 95% interval", "F_avg"]);
+    t.head(&["accuracy", "macro-F1", "95% interval", "F_avg"]);
     let interval = s
         .macro_f1_ci95
         .map_or("—".to_string(), |[lo, hi]| format!("{}–{}", f(lo), f(hi)));
     t.row(&[f(s.accuracy), f(s.macro_f1), interval, f(s.f_avg)]);
-    t.out.push_str(&format!(
-        "  (interval: bootstrap over examples, {} resamples; a gap inside it may be noise)\n\n",
-        super::interval::RESAMPLES
-    ));
+    if s.macro_f1_ci95.is_some() {
+        if t.markdown {
+            t.out.push('\n');
+        }
+        t.out.push_str(&format!(
+            "  (95% interval of macro-F1: bootstrap over examples, {} resamples; a gap inside it may be noise)\n",
+            super::interval::RESAMPLES
+        ));
+    }
+    t.out.push('\n');
     t.head(&["class", "precision", "recall", "F1", "support"]);
     for (name, c) in [
         ("favor", &s.favor),
