@@ -276,15 +276,25 @@ pub fn evaluate(
         progress(i + 1, &ex.id);
     }
 
-    if !pairs.is_empty() {
-        let mut m = stance_metrics(&pairs);
-        m.macro_f1_ci95 = interval::macro_f1_interval(&pairs, &groups, interval::RESAMPLES);
-        rep.stance = Some(m);
-    }
+    rep.stance = stance_figures(&pairs, &groups);
     tally.finish(&mut rep);
     rep.faithfulness = checker.finish();
     finish_summaries(&mut rep, summaries, t_all.elapsed().as_secs_f64());
     Ok(rep)
+}
+
+/// Stance metrics with macro-F1's interval over examples (`groups`: each example's range of
+/// `pairs`); none when no label was scored.
+fn stance_figures(
+    pairs: &[(Stance, Stance)],
+    groups: &[std::ops::Range<usize>],
+) -> Option<metrics::StanceMetrics> {
+    if pairs.is_empty() {
+        return None;
+    }
+    let mut m = stance_metrics(pairs);
+    m.macro_f1_ci95 = interval::macro_f1_interval(pairs, groups, interval::RESAMPLES);
+    Some(m)
 }
 
 /// What the pipeline is given for one example: the gold actor of a classifier-only example
