@@ -90,10 +90,13 @@ pub fn is_proposition(phrase: &str) -> bool {
 }
 
 /// Whether a stance target names an entity of the article ("Avery", "Hillary Clinton", "the
-/// Bank of England") rather than stating an issue ("Britain leaving the European Union"): at
-/// most six words, each capitalized or a connector, and the name occurs in the text. Stance
-/// toward an entity is what DSA labels ("who praises or blames whom"), where a classifier
-/// trained on it is measured; toward an issue the chat model is.
+/// Bank of England", "Bashar al-Assad", "eBay") rather than stating an issue ("Britain leaving
+/// the European Union"): at most eight words, each with a capital letter or a connector, and
+/// the name occurs in the text. Stance toward an entity is what DSA labels ("who praises or
+/// blames whom"), where a classifier trained on it is measured; toward an issue the chat model
+/// is. An issue always has a lower-case word that is not a connector (its verb), so the capital
+/// may sit anywhere in a word: name particles ("al-Assad", "el-Murr") and brands ("eBay") put
+/// it after the first letter.
 pub fn names_an_entity(target: &str, text: &str) -> bool {
     const CONNECTORS: &[&str] = &[
         "the", "of", "and", "for", "de", "del", "da", "du", "la", "le", "al", "bin", "van", "von",
@@ -101,9 +104,9 @@ pub fn names_an_entity(target: &str, text: &str) -> bool {
     ];
     let name = target.trim();
     let words: Vec<&str> = name.split_whitespace().collect();
-    let capitalized = |w: &&str| w.starts_with(char::is_uppercase);
+    let capitalized = |w: &&str| w.chars().any(char::is_uppercase);
     !words.is_empty()
-        && words.len() <= 6
+        && words.len() <= 8
         && words.iter().any(capitalized)
         && words
             .iter()
@@ -240,6 +243,16 @@ mod tests {
         assert!(names_an_entity("Avery", text));
         assert!(names_an_entity("Hillary Clinton", text));
         assert!(names_an_entity("the Bank of England", text));
+        // Capitals after a name particle or inside a brand; a long institution's name.
+        let more = "Bashar al-Assad met eBay staff at the California Department of Forestry and \
+                    Fire Protection.";
+        assert!(names_an_entity("Bashar al-Assad", more));
+        assert!(names_an_entity("eBay", more));
+        assert!(names_an_entity(
+            "the California Department of Forestry and Fire Protection",
+            more
+        ));
+        assert!(!names_an_entity("Bashar al-Assad met eBay staff", more));
         // Issues: lower-case content words.
         assert!(!names_an_entity("Britain leaving the European Union", text));
         assert!(!names_an_entity(
