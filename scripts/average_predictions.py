@@ -10,17 +10,13 @@ measures it from `brief eval --predictions` files of the same examples, one per 
 import json
 import sys
 
-LABELS = ["favor", "against", "neutral"]
+from fit_stance_answers import LABELS
+from fit_stance_answers import macro_f1 as f1_of
 
 
 def macro_f1(pairs):
-    f = []
-    for k in LABELS:
-        tp = sum(1 for g, p in pairs if g == k and p == k)
-        fp = sum(1 for g, p in pairs if g != k and p == k)
-        fn = sum(1 for g, p in pairs if g == k and p != k)
-        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f) / 3
+    """Macro-F1 of (gold, predicted) label-name pairs."""
+    return f1_of([LABELS.index(g) for g, _ in pairs], [LABELS.index(p) for _, p in pairs])
 
 
 def main(paths):

@@ -22,7 +22,8 @@ import math
 import random
 import sys
 
-LABELS = ["favor", "against", "neutral"]
+from fit_stance_answers import LABELS
+from fit_stance_answers import macro_f1 as f1_of
 MIN_CONFIDENCE = 0.55
 
 
@@ -67,13 +68,7 @@ def rows_of(pair_path, order_paths):
 
 
 def macro_f1(rows, col):
-    f = []
-    for k in range(3):
-        tp = sum(1 for r in rows if r[1] == k and r[col] == k)
-        fp = sum(1 for r in rows if r[1] != k and r[col] == k)
-        fn = sum(1 for r in rows if r[1] == k and r[col] != k)
-        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f) / 3
+    return f1_of([r[1] for r in rows], [r[col] for r in rows])
 
 
 def paired_interval(rows, resamples=1000, seed=20211):
