@@ -3,9 +3,13 @@
 //! sampled or by beam search through the shared decoding loop. Weights from safetensors or a
 //! GGUF with Hugging Face tensor names; `config.json` and `tokenizer.json` beside them.
 
+mod config;
 mod model;
+mod weights;
 
-pub use model::{DecoderState, T5Config, T5Model, Weights};
+pub use config::T5Config;
+pub use model::{DecoderState, T5Model};
+pub use weights::Weights;
 
 use super::Generator;
 use crate::config::{GenerationConfig, ModelConfig};
