@@ -162,8 +162,8 @@ pub enum Command {
         stance: StanceArgs,
     },
     /// Run the pipeline over labelled examples (evals/*.jsonl) and report ROUGE, stance
-    /// accuracy / macro-F1 (with its 95% bootstrap interval over examples: a gap between two
-    /// runs inside it may be noise) / F_avg, actor precision / recall, cost and the worst
+    /// accuracy / macro-F1 / F_avg (each with its 95% bootstrap interval over examples: a gap
+    /// between two runs inside it may be noise), actor precision / recall, cost and the worst
     /// examples.
     /// Checker-only examples (check_summary + consistent) score the summary checker's
     /// balanced accuracy; summary examples also report the share of brief's own summary

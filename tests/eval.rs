@@ -56,16 +56,18 @@ fn eval_reports_metrics_and_gates_on_a_baseline() {
     );
     assert!(out.2.contains("mini.jsonl:4"), "{}", out.2);
     assert_eq!(r["stance"]["n"], 4, "2 classifier-only + 2 article actors");
-    let ci: Vec<f64> = r["stance"]["macro_f1_ci95"]
-        .as_array()
-        .expect("a macro-F1 interval over the 3 examples")
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect();
-    assert!(
-        ci.len() == 2 && 0.0 <= ci[0] && ci[0] <= ci[1] && ci[1] <= 1.0,
-        "{ci:?}"
-    );
+    for key in ["macro_f1_ci95", "accuracy_ci95", "f_avg_ci95"] {
+        let ci: Vec<f64> = r["stance"][key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{key}: an interval over the 3 examples"))
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert!(
+            ci.len() == 2 && 0.0 <= ci[0] && ci[0] <= ci[1] && ci[1] <= 1.0,
+            "{key}: {ci:?}"
+        );
+    }
     let s = &r["summaries"];
     assert_eq!(s["n"], 1);
     assert!(s["rouge1"].as_f64().unwrap() > 0.0 && s["rouge1"].as_f64().unwrap() <= 1.0);
@@ -123,7 +125,7 @@ fn eval_reports_metrics_and_gates_on_a_baseline() {
     assert!(bad.2.contains("stance.accuracy fell to"), "{}", bad.2);
     assert!(
         bad.1
-            .contains("| accuracy | macro-F1 | 95% interval | F_avg |"),
+            .contains("| figure | value | 95% interval |\n|---|---|---|\n| accuracy |"),
         "markdown report: {}",
         bad.1
     );

@@ -1,10 +1,10 @@
-//! How far a stance macro-F1 could move on other examples of the same kind: a percentile
+//! How far a stance figure could move on other examples of the same kind: a percentile
 //! bootstrap that resamples whole examples. An article's actors share its target, its prompt
 //! and its evidence, so they are not independent draws; resampling articles, not labels, keeps
 //! that. Without an interval, a gap such as 0.674 against 0.695 on 63 labels cannot be told
 //! from noise.
 
-use super::metrics::stance_metrics;
+use super::metrics::{stance_metrics, StanceMetrics};
 use crate::tasks::stance::Stance;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -16,31 +16,48 @@ pub const RESAMPLES: usize = 1000;
 /// Fixed, so the same predictions always print the same interval.
 const SEED: u64 = 20211;
 
-/// The 95% percentile-bootstrap interval of macro-F1, resampling `groups` (ranges into `pairs`,
-/// one per example) with replacement; `None` with fewer than two groups, where there is
-/// nothing to resample.
-pub fn macro_f1_interval(
+/// 95% intervals of the three headline stance figures, all read from the same resamples so
+/// they describe one and the same spread of possible example sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StanceIntervals {
+    pub accuracy: [f64; 2],
+    pub macro_f1: [f64; 2],
+    pub f_avg: [f64; 2],
+}
+
+/// The percentile-bootstrap intervals, resampling `groups` (ranges into `pairs`, one per
+/// example) with replacement; `None` with fewer than two groups, where there is nothing to
+/// resample.
+pub fn stance_intervals(
     pairs: &[(Stance, Stance)],
     groups: &[Range<usize>],
     resamples: usize,
-) -> Option<[f64; 2]> {
+) -> Option<StanceIntervals> {
     if groups.len() < 2 || resamples == 0 {
         return None;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let mut sample = Vec::with_capacity(pairs.len());
-    let mut scores: Vec<f64> = (0..resamples)
+    let draws: Vec<StanceMetrics> = (0..resamples)
         .map(|_| {
             sample.clear();
             for _ in 0..groups.len() {
                 let g = &groups[rng.random_range(0..groups.len())];
                 sample.extend_from_slice(pairs.get(g.clone()).unwrap_or_default());
             }
-            stance_metrics(&sample).macro_f1
+            stance_metrics(&sample)
         })
         .collect();
-    scores.sort_by(f64::total_cmp);
-    Some([quantile(&scores, 0.025), quantile(&scores, 0.975)])
+    let interval = |figure: fn(&StanceMetrics) -> f64| {
+        let mut xs: Vec<f64> = draws.iter().map(figure).collect();
+        xs.sort_by(f64::total_cmp);
+        [quantile(&xs, 0.025), quantile(&xs, 0.975)]
+    };
+    Some(StanceIntervals {
+        accuracy: interval(|m| m.accuracy),
+        macro_f1: interval(|m| m.macro_f1),
+        f_avg: interval(|m| m.f_avg),
+    })
 }
 
 /// The `q` quantile of sorted, non-empty `xs` (nearest rank).
@@ -53,6 +70,14 @@ fn quantile(xs: &[f64], q: f64) -> f64 {
 mod tests {
     use super::*;
     use Stance::*;
+
+    fn macro_f1_interval(
+        pairs: &[(Stance, Stance)],
+        groups: &[Range<usize>],
+        resamples: usize,
+    ) -> Option<[f64; 2]> {
+        stance_intervals(pairs, groups, resamples).map(|i| i.macro_f1)
+    }
 
     /// `n` articles of four labels each; in every `wrong_every`-th article (none when 0) the
     /// model calls a favor actor against.
@@ -96,6 +121,26 @@ mod tests {
         let (more, more_groups) = articles(120, 3);
         let [lo2, hi2] = macro_f1_interval(&more, &more_groups, RESAMPLES).unwrap();
         assert!(hi2 - lo2 < (hi - lo) / 2.0, "{lo2}..{hi2} vs {lo}..{hi}");
+    }
+
+    #[test]
+    fn accuracy_and_f_avg_get_their_own_intervals_around_their_figures() {
+        let (pairs, groups) = articles(12, 3);
+        let point = stance_metrics(&pairs);
+        let i = stance_intervals(&pairs, &groups, RESAMPLES).unwrap();
+        for (name, [lo, hi], x) in [
+            ("accuracy", i.accuracy, point.accuracy),
+            ("F_avg", i.f_avg, point.f_avg),
+        ] {
+            assert!(lo < x && x < hi, "{name}: {lo} < {x} < {hi}");
+        }
+        // One favor label of four is wrong in a third of the articles: accuracy is 11/12.
+        assert!(
+            i.accuracy[1] <= 1.0 && i.accuracy[0] > 0.8,
+            "{:?}",
+            i.accuracy
+        );
+        assert_ne!(i.accuracy, i.macro_f1);
     }
 
     #[test]

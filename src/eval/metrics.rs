@@ -123,6 +123,12 @@ pub struct StanceMetrics {
     /// 95% bootstrap interval of `macro_f1`, resampling examples (`brief eval` fills it in).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub macro_f1_ci95: Option<[f64; 2]>,
+    /// 95% bootstrap interval of `accuracy`, from the same resamples.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy_ci95: Option<[f64; 2]>,
+    /// 95% bootstrap interval of `f_avg`, from the same resamples.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub f_avg_ci95: Option<[f64; 2]>,
     pub favor: ClassScores,
     pub against: ClassScores,
     pub neutral: ClassScores,
@@ -183,6 +189,8 @@ pub fn stance_metrics(pairs: &[(Stance, Stance)]) -> StanceMetrics {
         macro_f1: (favor.f1 + against.f1 + neutral.f1) / 3.0,
         f_avg: (favor.f1 + against.f1) / 2.0,
         macro_f1_ci95: None,
+        accuracy_ci95: None,
+        f_avg_ci95: None,
         favor,
         against,
         neutral,

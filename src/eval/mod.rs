@@ -283,7 +283,7 @@ pub fn evaluate(
     Ok(rep)
 }
 
-/// Stance metrics with macro-F1's interval over examples (`groups`: each example's range of
+/// Stance metrics with their intervals over examples (`groups`: each example's range of
 /// `pairs`); none when no label was scored.
 fn stance_figures(
     pairs: &[(Stance, Stance)],
@@ -293,7 +293,11 @@ fn stance_figures(
         return None;
     }
     let mut m = stance_metrics(pairs);
-    m.macro_f1_ci95 = interval::macro_f1_interval(pairs, groups, interval::RESAMPLES);
+    if let Some(i) = interval::stance_intervals(pairs, groups, interval::RESAMPLES) {
+        m.accuracy_ci95 = Some(i.accuracy);
+        m.macro_f1_ci95 = Some(i.macro_f1);
+        m.f_avg_ci95 = Some(i.f_avg);
+    }
     Some(m)
 }
 

@@ -244,15 +244,17 @@ mod tests {
         assert_eq!(b.regressions(&report).len(), 2);
         let text = report.render(true);
         assert!(
-            text.contains("| accuracy | macro-F1 | 95% interval | F_avg |\n|---|---|---|---|\n| 0.500 | 0.333 | — | 0.500 |\n\n| class"),
+            text.contains("| figure | value | 95% interval |\n|---|---|---|\n| accuracy | 0.500 | — |\n| macro-F1 | 0.333 | — |\n| F_avg | 0.500 | — |\n\n| class"),
             "{text}"
         );
     }
 
     #[test]
-    fn text_report_prints_the_interval_in_its_own_column() {
+    fn text_report_prints_each_figure_with_its_interval() {
         let mut stance = stance_metrics(&[(Favor, Favor), (Against, Neutral)]);
+        stance.accuracy_ci95 = Some([0.1, 0.95]);
         stance.macro_f1_ci95 = Some([0.25, 0.9]);
+        stance.f_avg_ci95 = Some([0.125, 1.0]);
         let report = EvalReport {
             stance: Some(stance),
             ..Default::default()
@@ -260,7 +262,7 @@ mod tests {
         let text = report.render(false);
         assert!(
             text.contains(
-                "  0.500       0.333       0.250–0.900 0.500\n  (95% interval of macro-F1"
+                "  accuracy    0.500       0.100–0.950\n  macro-F1    0.333       0.250–0.900\n  F_avg       0.500       0.125–1.000\n  (95% intervals"
             ),
             "{text}"
         );

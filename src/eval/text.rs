@@ -187,17 +187,22 @@ fn render_checker(t: &mut Table, fm: &FaithfulnessMetrics) {
 
 fn render_stance(t: &mut Table, s: &StanceMetrics) {
     t.heading(&format!("Stance ({} labels)", s.n));
-    t.head(&["accuracy", "macro-F1", "95% interval", "F_avg"]);
-    let interval = s
-        .macro_f1_ci95
-        .map_or("—".to_string(), |[lo, hi]| format!("{}–{}", f(lo), f(hi)));
-    t.row(&[f(s.accuracy), f(s.macro_f1), interval, f(s.f_avg)]);
+    t.head(&["figure", "value", "95% interval"]);
+    for (name, value, interval) in [
+        ("accuracy", s.accuracy, s.accuracy_ci95),
+        ("macro-F1", s.macro_f1, s.macro_f1_ci95),
+        ("F_avg", s.f_avg, s.f_avg_ci95),
+    ] {
+        let interval =
+            interval.map_or("—".to_string(), |[lo, hi]| format!("{}–{}", f(lo), f(hi)));
+        t.row(&[name.to_string(), f(value), interval]);
+    }
     if s.macro_f1_ci95.is_some() {
         if t.markdown {
             t.out.push('\n');
         }
         t.out.push_str(&format!(
-            "  (95% interval of macro-F1: bootstrap over examples, {} resamples; a gap inside it may be noise)\n",
+            "  (95% intervals: bootstrap over examples, {} resamples; a gap inside one may be noise)\n",
             super::interval::RESAMPLES
         ));
     }

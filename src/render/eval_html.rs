@@ -77,6 +77,7 @@ mod tests {
         .unwrap()
         .contains("interval"));
         stance.macro_f1_ci95 = Some([0.25, 0.9]);
+        stance.accuracy_ci95 = Some([0.5, 0.75]);
         let report = EvalReport {
             examples: 3,
             stance: Some(stance),
@@ -86,6 +87,9 @@ mod tests {
         let html = eval_html(&report).unwrap();
         assert!(html.contains("x&lt;1&gt;"));
         assert!(html.contains("macro-F1 (95% interval 0.25–0.9)"), "{html}");
+        assert!(html.contains("accuracy (95% interval 0.5–0.75)"), "{html}");
+        // No F_avg interval was computed, so none is shown.
+        assert!(html.contains("F_avg (favor, against)</span>"), "{html}");
         // No script at all on this page, so nothing from a dataset can be one.
         assert!(!html.contains("<script"), "{html}");
         // Gold "against": one of two predicted neutral, one against → 50 % each.
