@@ -8,6 +8,7 @@ use super::metrics::{stance_metrics, StanceMetrics};
 use crate::tasks::stance::Stance;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 use std::ops::Range;
 
 /// Resamples drawn: 1,000 leaves 25 draws in each 2.5% tail, enough for two decimals.
@@ -18,10 +19,13 @@ const SEED: u64 = 20211;
 
 /// 95% intervals of the three headline stance figures, all read from the same resamples so
 /// they describe one and the same spread of possible example sets.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct StanceIntervals {
+    #[serde(rename = "accuracy_ci95")]
     pub accuracy: [f64; 2],
+    #[serde(rename = "macro_f1_ci95")]
     pub macro_f1: [f64; 2],
+    #[serde(rename = "f_avg_ci95")]
     pub f_avg: [f64; 2],
 }
 

@@ -1,6 +1,7 @@
 //! Metrics: ROUGE with rouge-score's conventions (through `rougers`, Porter stemming on),
 //! copying measures for summaries, and classification metrics for stance.
 
+use super::interval::StanceIntervals;
 use crate::article::split_sentences;
 use crate::tasks::stance::Stance;
 use rougers::{RougeScorer, RougeType};
@@ -120,15 +121,10 @@ pub struct StanceMetrics {
     pub macro_f1: f64,
     /// Mean of the F1 of favor and against (the SemEval-2016 convention).
     pub f_avg: f64,
-    /// 95% bootstrap interval of `macro_f1`, resampling examples (`brief eval` fills it in).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub macro_f1_ci95: Option<[f64; 2]>,
-    /// 95% bootstrap interval of `accuracy`, from the same resamples.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accuracy_ci95: Option<[f64; 2]>,
-    /// 95% bootstrap interval of `f_avg`, from the same resamples.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub f_avg_ci95: Option<[f64; 2]>,
+    /// 95% bootstrap intervals of accuracy, macro-F1 and F_avg, resampling examples
+    /// (`brief eval` fills them in; in JSON `accuracy_ci95`, `macro_f1_ci95`, `f_avg_ci95`).
+    #[serde(flatten)]
+    pub intervals: Option<StanceIntervals>,
     pub favor: ClassScores,
     pub against: ClassScores,
     pub neutral: ClassScores,
@@ -188,9 +184,7 @@ pub fn stance_metrics(pairs: &[(Stance, Stance)]) -> StanceMetrics {
         },
         macro_f1: (favor.f1 + against.f1 + neutral.f1) / 3.0,
         f_avg: (favor.f1 + against.f1) / 2.0,
-        macro_f1_ci95: None,
-        accuracy_ci95: None,
-        f_avg_ci95: None,
+        intervals: None,
         favor,
         against,
         neutral,

@@ -292,13 +292,10 @@ fn stance_figures(
     if pairs.is_empty() {
         return None;
     }
-    let mut m = stance_metrics(pairs);
-    if let Some(i) = interval::stance_intervals(pairs, groups, interval::RESAMPLES) {
-        m.accuracy_ci95 = Some(i.accuracy);
-        m.macro_f1_ci95 = Some(i.macro_f1);
-        m.f_avg_ci95 = Some(i.f_avg);
-    }
-    Some(m)
+    Some(metrics::StanceMetrics {
+        intervals: interval::stance_intervals(pairs, groups, interval::RESAMPLES),
+        ..stance_metrics(pairs)
+    })
 }
 
 /// What the pipeline is given for one example: the gold actor of a classifier-only example

@@ -219,6 +219,7 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::interval::StanceIntervals;
     use crate::eval::metrics::stance_metrics;
     use crate::tasks::stance::Stance::*;
 
@@ -252,9 +253,11 @@ mod tests {
     #[test]
     fn text_report_prints_each_figure_with_its_interval() {
         let mut stance = stance_metrics(&[(Favor, Favor), (Against, Neutral)]);
-        stance.accuracy_ci95 = Some([0.1, 0.95]);
-        stance.macro_f1_ci95 = Some([0.25, 0.9]);
-        stance.f_avg_ci95 = Some([0.125, 1.0]);
+        stance.intervals = Some(StanceIntervals {
+            accuracy: [0.1, 0.95],
+            macro_f1: [0.25, 0.9],
+            f_avg: [0.125, 1.0],
+        });
         let report = EvalReport {
             stance: Some(stance),
             ..Default::default()

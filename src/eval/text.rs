@@ -188,16 +188,17 @@ fn render_checker(t: &mut Table, fm: &FaithfulnessMetrics) {
 fn render_stance(t: &mut Table, s: &StanceMetrics) {
     t.heading(&format!("Stance ({} labels)", s.n));
     t.head(&["figure", "value", "95% interval"]);
+    let i = s.intervals;
     for (name, value, interval) in [
-        ("accuracy", s.accuracy, s.accuracy_ci95),
-        ("macro-F1", s.macro_f1, s.macro_f1_ci95),
-        ("F_avg", s.f_avg, s.f_avg_ci95),
+        ("accuracy", s.accuracy, i.map(|i| i.accuracy)),
+        ("macro-F1", s.macro_f1, i.map(|i| i.macro_f1)),
+        ("F_avg", s.f_avg, i.map(|i| i.f_avg)),
     ] {
         let interval =
             interval.map_or("—".to_string(), |[lo, hi]| format!("{}–{}", f(lo), f(hi)));
         t.row(&[name.to_string(), f(value), interval]);
     }
-    if s.macro_f1_ci95.is_some() {
+    if i.is_some() {
         if t.markdown {
             t.out.push('\n');
         }

@@ -64,6 +64,7 @@ fn confusion_grid(c: &[[usize; 3]; 3]) -> Vec<GridRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::interval::StanceIntervals;
     use crate::eval::metrics::stance_metrics;
     use crate::tasks::stance::Stance::*;
 
@@ -76,8 +77,11 @@ mod tests {
         })
         .unwrap()
         .contains("interval"));
-        stance.macro_f1_ci95 = Some([0.25, 0.9]);
-        stance.accuracy_ci95 = Some([0.5, 0.75]);
+        stance.intervals = Some(StanceIntervals {
+            accuracy: [0.5, 0.75],
+            macro_f1: [0.25, 0.9],
+            f_avg: [0.625, 1.0],
+        });
         let report = EvalReport {
             examples: 3,
             stance: Some(stance),
@@ -88,8 +92,10 @@ mod tests {
         assert!(html.contains("x&lt;1&gt;"));
         assert!(html.contains("macro-F1 (95% interval 0.25–0.9)"), "{html}");
         assert!(html.contains("accuracy (95% interval 0.5–0.75)"), "{html}");
-        // No F_avg interval was computed, so none is shown.
-        assert!(html.contains("F_avg (favor, against)</span>"), "{html}");
+        assert!(
+            html.contains("F_avg (favor, against) (95% interval 0.625–1.0)"),
+            "{html}"
+        );
         // No script at all on this page, so nothing from a dataset can be one.
         assert!(!html.contains("<script"), "{html}");
         // Gold "against": one of two predicted neutral, one against → 50 % each.
