@@ -11,29 +11,12 @@
 //!
 //! The three families differ only in data read from the file (biases, q/k norms, rope style).
 
+use super::weights::{md, Embeddings, Layer, Loader};
 use crate::runtime::generate::CausalLm;
-use candle_core::quantized::{gguf_file, GgmlDType, QMatMul, QTensor};
+use candle_core::quantized::{gguf_file, QMatMul};
 use candle_core::{DType, Device, IndexOp, Module, Result, Tensor};
 use candle_transformers::quantized_nn::RmsNorm;
 use std::sync::Arc;
-
-struct Layer {
-    wq: QMatMul,
-    wk: QMatMul,
-    wv: QMatMul,
-    wo: QMatMul,
-    bq: Option<Tensor>,
-    bk: Option<Tensor>,
-    bv: Option<Tensor>,
-    q_norm: Option<RmsNorm>,
-    k_norm: Option<RmsNorm>,
-    attn_norm: RmsNorm,
-    ffn_norm: RmsNorm,
-    gate: QMatMul,
-    up: QMatMul,
-    down: QMatMul,
-    cache: Option<(Tensor, Tensor)>,
-}
 
 /// Hyper-parameters read from the GGUF metadata.
 #[derive(Debug, Clone)]
@@ -45,68 +28,6 @@ pub struct DecoderParams {
     pub n_layer: usize,
     pub context_length: usize,
     pub rope_neox: bool,
-}
-
-/// Token embeddings. On CPU the table stays quantized and only looked-up rows are
-/// dequantized (no 0.5–1 GB f32/f16 copy, no seconds spent making one at load); on GPUs the
-/// table is dequantized once to f16, since reading quantized bytes back to the host per call
-/// would cost more.
-enum Embeddings {
-    Quantized {
-        table: Arc<QTensor>,
-        row_bytes: usize,
-        dim: usize,
-    },
-    Dense(Tensor),
-}
-
-impl Embeddings {
-    fn new(table: Arc<QTensor>, device: &Device) -> Result<Self> {
-        let (rows, dim) = table.shape().dims2()?;
-        let dtype = table.dtype();
-        if device.is_cpu() && dim % dtype.block_size() == 0 {
-            let row_bytes = dim / dtype.block_size() * dtype.type_size();
-            if table.data()?.len() == rows * row_bytes {
-                return Ok(Self::Quantized {
-                    table,
-                    row_bytes,
-                    dim,
-                });
-            }
-        }
-        Ok(Self::Dense(table.dequantize_f16(device)?))
-    }
-
-    fn lookup(&self, ids: &[u32], device: &Device) -> Result<Tensor> {
-        match self {
-            Self::Dense(t) => t
-                .index_select(&Tensor::new(ids, device)?, 0)?
-                .to_dtype(DType::F32),
-            Self::Quantized {
-                table,
-                row_bytes,
-                dim,
-            } => {
-                let data = table.data()?;
-                let rows = data.len() / row_bytes;
-                let mut raw = Vec::with_capacity(ids.len() * row_bytes);
-                for &id in ids {
-                    let id = id as usize;
-                    if id >= rows {
-                        candle_core::bail!("token id {id} is outside the vocabulary of {rows}");
-                    }
-                    raw.extend_from_slice(&data[id * row_bytes..(id + 1) * row_bytes]);
-                }
-                let q = candle_core::quantized::ggml_file::qtensor_from_ggml(
-                    table.dtype(),
-                    &raw,
-                    vec![ids.len(), *dim],
-                    device,
-                )?;
-                q.dequantize(device)
-            }
-        }
-    }
 }
 
 /// The model: weights, rope tables and the per-layer KV cache.
@@ -126,87 +47,6 @@ pub struct Decoder {
 
 /// Families this decoder reads.
 pub const FAMILIES: &[&str] = &["llama", "qwen2", "qwen3"];
-
-struct Loader<'a, R> {
-    ct: &'a gguf_file::Content,
-    reader: &'a mut R,
-    device: &'a Device,
-    requantize: bool,
-}
-
-impl<R: std::io::Read + std::io::Seek> Loader<'_, R> {
-    fn has(&self, name: &str) -> bool {
-        self.ct.tensor_infos.contains_key(name)
-    }
-
-    fn qtensor(&mut self, name: &str) -> Result<QTensor> {
-        let t = self.ct.tensor(self.reader, name, self.device)?;
-        let slow = matches!(
-            t.dtype(),
-            GgmlDType::Q4_1 | GgmlDType::Q5_0 | GgmlDType::Q5_1
-        );
-        if self.requantize && slow && t.shape().dims().len() == 2 {
-            let f = t.dequantize(self.device)?;
-            return QTensor::quantize(&f, GgmlDType::Q8_0);
-        }
-        Ok(t)
-    }
-
-    fn matmul(&mut self, name: &str) -> Result<QMatMul> {
-        QMatMul::from_qtensor(self.qtensor(name)?)
-    }
-
-    fn dense(&mut self, name: &str) -> Result<Option<Tensor>> {
-        if !self.has(name) {
-            return Ok(None);
-        }
-        Ok(Some(
-            self.ct
-                .tensor(self.reader, name, self.device)?
-                .dequantize(self.device)?,
-        ))
-    }
-
-    /// Block `i`'s weights (biases and q/k norms where the family has them).
-    fn layer(&mut self, i: usize, eps: f64) -> Result<Layer> {
-        let p = |n: &str| format!("blk.{i}.{n}");
-        Ok(Layer {
-            wq: self.matmul(&p("attn_q.weight"))?,
-            wk: self.matmul(&p("attn_k.weight"))?,
-            wv: self.matmul(&p("attn_v.weight"))?,
-            wo: self.matmul(&p("attn_output.weight"))?,
-            bq: self.dense(&p("attn_q.bias"))?,
-            bk: self.dense(&p("attn_k.bias"))?,
-            bv: self.dense(&p("attn_v.bias"))?,
-            q_norm: if self.has(&p("attn_q_norm.weight")) {
-                Some(self.norm(&p("attn_q_norm.weight"), eps)?)
-            } else {
-                None
-            },
-            k_norm: if self.has(&p("attn_k_norm.weight")) {
-                Some(self.norm(&p("attn_k_norm.weight"), eps)?)
-            } else {
-                None
-            },
-            attn_norm: self.norm(&p("attn_norm.weight"), eps)?,
-            ffn_norm: self.norm(&p("ffn_norm.weight"), eps)?,
-            gate: self.matmul(&p("ffn_gate.weight"))?,
-            up: self.matmul(&p("ffn_up.weight"))?,
-            down: self.matmul(&p("ffn_down.weight"))?,
-            cache: None,
-        })
-    }
-
-    fn norm(&mut self, name: &str, eps: f64) -> Result<RmsNorm> {
-        RmsNorm::from_qtensor(self.ct.tensor(self.reader, name, self.device)?, eps)
-    }
-}
-
-fn md<'a>(ct: &'a gguf_file::Content, key: &str) -> Result<&'a gguf_file::Value> {
-    ct.metadata
-        .get(key)
-        .ok_or_else(|| candle_core::Error::Msg(format!("GGUF metadata has no {key}")))
-}
 
 impl Decoder {
     /// Reads the model from an opened GGUF; `requantize` turns slow tensor types into Q8_0.

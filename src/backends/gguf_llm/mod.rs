@@ -3,6 +3,7 @@
 
 mod decoder;
 mod header;
+mod weights;
 pub mod wrapped;
 
 pub use decoder::{Decoder, FAMILIES};
