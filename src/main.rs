@@ -4,6 +4,7 @@
 mod batch_cmd;
 mod cli;
 mod commands;
+mod models_cmd;
 mod train_cmd;
 
 use clap::Parser;
