@@ -10,9 +10,10 @@ use crate::error::{BriefError, Result};
 use crate::fetch::{ensure_model, FetchOptions};
 use crate::tasks::actor_probe::ActorHead;
 use crate::tasks::encoder_stance::EncoderStance;
+use crate::tasks::llm_stance::LlmStance;
 use crate::tasks::nli_stance::NliStance;
 use crate::tasks::probe_stance::ProbeStance;
-use crate::tasks::stance::{LlmStance, SharedGenerator, StanceClassifier};
+use crate::tasks::stance::{SharedGenerator, StanceClassifier};
 use candle_core::Device;
 
 pub(super) struct Classifier {

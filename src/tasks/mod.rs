@@ -13,6 +13,7 @@ pub mod gazetteer;
 mod head_file;
 mod kinds;
 mod lexicon;
+pub mod llm_stance;
 mod manual_actors;
 mod named;
 mod names;

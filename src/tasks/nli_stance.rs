@@ -8,6 +8,7 @@
 use crate::backends::PairClassifier;
 use crate::config::NliConfig;
 use crate::error::{BriefError, Result};
+use crate::tasks::score::log_sigmoid;
 use crate::tasks::stance::{StanceClassifier, StanceQuery, StanceScores};
 
 /// Zero-shot stance from an NLI cross-encoder.
@@ -45,15 +46,6 @@ pub fn entailment_ids(labels: &[String]) -> Result<(usize, usize)> {
         })?;
     let contra = if entail == 0 { labels.len() - 1 } else { 0 };
     Ok((entail, contra))
-}
-
-/// ln σ(x), finite for every finite x.
-fn log_sigmoid(x: f32) -> f32 {
-    if x >= 0.0 {
-        -(-x).exp().ln_1p()
-    } else {
-        x - x.exp().ln_1p()
-    }
 }
 
 /// The zero-shot pipeline's scores from the logits of (premise, hypothesis_i) pairs:

@@ -6,9 +6,9 @@
 //! computed from — the yes/no logits are a linear function of the last layer's state — and
 //! learns from labelled data what the prompt alone gets wrong.
 
+use super::llm_stance::stance_messages;
 use super::stance::{
-    lock, stance_messages, FeatureSink, SharedGenerator, StanceClassifier, StanceQuery,
-    StanceScores,
+    lock, FeatureSink, SharedGenerator, StanceClassifier, StanceQuery, StanceScores,
 };
 use crate::config::{ProbeConfig, StanceConfig};
 use crate::error::{BriefError, Result};

@@ -61,6 +61,15 @@ pub fn lse(xs: &[f32]) -> f32 {
     m + xs.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
 }
 
+/// ln σ(x) = −ln(1 + e^−x), finite for every finite x (no overflow for large |x|).
+pub fn log_sigmoid(x: f32) -> f32 {
+    if x >= 0.0 {
+        -(-x).exp().ln_1p()
+    } else {
+        x - x.exp().ln_1p()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
