@@ -1,7 +1,7 @@
 //! The `[generation]` section of a model config: decoding settings with transformers'
 //! `generate()` semantics.
 
-use super::schema::one;
+use super::sources::one;
 use serde::{Deserialize, Serialize};
 
 /// Decoding settings. Greedy unless `temperature` > 0.

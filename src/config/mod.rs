@@ -5,6 +5,7 @@ mod encoder;
 mod faithfulness;
 mod generation;
 mod schema;
+mod sources;
 mod stance;
 mod validate;
 
@@ -15,6 +16,7 @@ pub use faithfulness::{
 };
 pub use generation::*;
 pub use schema::*;
+pub use sources::*;
 pub use stance::*;
 
 use crate::error::{BriefError, Result};

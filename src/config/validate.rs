@@ -3,7 +3,8 @@
 //! strings, non-finite numbers. Each error names the field.
 
 use super::faithfulness::FaithfulnessConfig;
-use super::schema::{ModelConfig, SourceKind, Task};
+use super::schema::{ModelConfig, Task};
+use super::sources::SourceKind;
 use super::stance::StanceConfig;
 
 /// Every prompt template compiles (minijinja syntax), named by its field.
