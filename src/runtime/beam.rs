@@ -97,112 +97,193 @@ pub fn beam_search(
     step: &mut BeamStep,
 ) -> Result<BeamOutput> {
     let nb = s.num_beams.max(1);
-    let keep = 2usize.max(1 + eos.len()) * nb;
-    let vocab = first.len();
-    let prompt_len = context.len();
-    let max_length = prompt_len + s.max_new_tokens;
-
-    let mut running: Vec<Vec<u32>> = vec![Vec::new(); nb];
-    let mut running_scores = vec![IMPOSSIBLE; nb];
-    running_scores[0] = 0.0;
+    let search = Search {
+        nb,
+        keep: 2usize.max(1 + eos.len()) * nb,
+        vocab: first.len(),
+        prompt_len: context.len(),
+        max_length: context.len() + s.max_new_tokens,
+        context,
+        eos,
+        s,
+    };
+    let mut state = BeamState::start(nb, context.len());
     let mut logits: Vec<Vec<f32>> = vec![first; nb];
-    // Finished hypotheses, kept as transformers does: `nb` slots sorted by score.
-    let mut done: Vec<(Vec<u32>, f32, bool)> = vec![(Vec::new(), IMPOSSIBLE, false); nb];
-    let mut improvable = true;
-    let mut cur_len = prompt_len;
-
     loop {
-        // Accumulated log-probabilities of every (beam, token) continuation.
-        let mut flat = Vec::with_capacity(nb * vocab);
+        let cands = search.candidates(&state, &mut logits);
+        let (parents, tokens, next_running) = search.advance(&mut state, &cands);
+        search.collect_finished(&mut state, &cands);
+        state.running = next_running;
+        state.cur_len += 1;
+        if search.is_over(&mut state, &cands) {
+            break;
+        }
+        logits = step(&parents, &tokens)?;
+    }
+    let (tokens, score, _) = state.done.swap_remove(0);
+    Ok(BeamOutput { tokens, score })
+}
+
+/// One continuation: (beam it extends, token, accumulated log-probability, whether it stops
+/// there — end-of-sequence or the length limit).
+#[derive(Clone, Copy)]
+struct Candidate {
+    beam: usize,
+    token: u32,
+    score: f32,
+    stops: bool,
+}
+
+/// What does not change during one search.
+struct Search<'a> {
+    nb: usize,
+    keep: usize,
+    vocab: usize,
+    prompt_len: usize,
+    max_length: usize,
+    context: &'a [u32],
+    eos: &'a [u32],
+    s: &'a GenerationConfig,
+}
+
+/// What does: the running beams, their scores and the finished hypotheses, kept as
+/// transformers does (`nb` slots sorted by score: tokens, score, whether really finished).
+struct BeamState {
+    running: Vec<Vec<u32>>,
+    running_scores: Vec<f32>,
+    done: Vec<(Vec<u32>, f32, bool)>,
+    improvable: bool,
+    cur_len: usize,
+}
+
+impl BeamState {
+    /// Before the first step every beam is the prompt; only beam 0 counts.
+    fn start(nb: usize, prompt_len: usize) -> Self {
+        let mut running_scores = vec![IMPOSSIBLE; nb];
+        running_scores[0] = 0.0;
+        Self {
+            running: vec![Vec::new(); nb],
+            running_scores,
+            done: vec![(Vec::new(), IMPOSSIBLE, false); nb],
+            improvable: true,
+            cur_len: prompt_len,
+        }
+    }
+}
+
+impl Search<'_> {
+    /// The `keep` best (beam, token) continuations by accumulated log-probability.
+    fn candidates(&self, st: &BeamState, logits: &mut [Vec<f32>]) -> Vec<Candidate> {
+        let mut flat = Vec::with_capacity(self.nb * self.vocab);
         for (b, l) in logits.iter_mut().enumerate() {
             log_softmax(l);
-            ban_tokens(l, context, &running[b], s, eos);
-            flat.extend(l.iter().map(|x| x + running_scores[b]));
+            ban_tokens(l, self.context, &st.running[b], self.s, self.eos);
+            flat.extend(l.iter().map(|x| x + st.running_scores[b]));
         }
-        let cands: Vec<(usize, u32, f32)> = top_k(&flat, keep)
+        top_k(&flat, self.keep)
             .into_iter()
-            .map(|i| (i / vocab, (i % vocab) as u32, flat[i]))
-            .collect();
-        let hits: Vec<bool> = cands
-            .iter()
-            .map(|&(_, t, _)| eos.contains(&t) || cur_len + 1 >= max_length)
-            .collect();
+            .map(|i| {
+                let token = (i % self.vocab) as u32;
+                Candidate {
+                    beam: i / self.vocab,
+                    token,
+                    score: flat[i],
+                    stops: self.eos.contains(&token) || st.cur_len + 1 >= self.max_length,
+                }
+            })
+            .collect()
+    }
 
-        // Beams that go on: the best `nb` candidates that did not stop.
+    /// Beams that go on: the best `nb` candidates that did not stop. Sets their scores and
+    /// returns each one's parent beam, its new token and its whole sequence.
+    fn advance(
+        &self,
+        st: &mut BeamState,
+        cands: &[Candidate],
+    ) -> (Vec<usize>, Vec<u32>, Vec<Vec<u32>>) {
         let go_on: Vec<f32> = cands
             .iter()
-            .zip(&hits)
-            .map(|(c, &h)| if h { c.2 + IMPOSSIBLE } else { c.2 })
-            .collect();
-        let next = top_k(&go_on, nb);
-        // Before the first step every beam is the prompt, so all continue the one cache.
-        let first_step = cur_len == prompt_len;
-        let parents: Vec<usize> = next
-            .iter()
-            .map(|&i| if first_step { 0 } else { cands[i].0 })
-            .collect();
-        let tokens: Vec<u32> = next.iter().map(|&i| cands[i].1).collect();
-        let next_running: Vec<Vec<u32>> = next
-            .iter()
-            .map(|&i| {
-                let mut seq = running[cands[i].0].clone();
-                seq.push(cands[i].1);
-                seq
+            .map(|c| {
+                if c.stops {
+                    c.score + IMPOSSIBLE
+                } else {
+                    c.score
+                }
             })
             .collect();
-        running_scores = next.iter().map(|&i| go_on[i]).collect();
+        let next = top_k(&go_on, self.nb);
+        // Before the first step every beam is the prompt, so all continue the one cache.
+        let first_step = st.cur_len == self.prompt_len;
+        let parents = next
+            .iter()
+            .map(|&i| if first_step { 0 } else { cands[i].beam })
+            .collect();
+        let tokens = next.iter().map(|&i| cands[i].token).collect();
+        let sequences = next
+            .iter()
+            .map(|&i| extended(&st.running[cands[i].beam], cands[i].token))
+            .collect();
+        st.running_scores = next.iter().map(|&i| go_on[i]).collect();
+        (parents, tokens, sequences)
+    }
 
-        // Finished: only stopped candidates among the top `nb` may enter.
-        let all_done = done.iter().all(|d| d.2);
-        let divisor = length_divisor(cur_len + 1 - prompt_len, s.length_penalty);
-        let mut merged = done.clone();
-        for (i, (&(b, t, score), &h)) in cands.iter().zip(&hits).enumerate() {
-            let finished_now = h && i < nb;
-            let mut sc = score / divisor;
-            if all_done && s.early_stopping == EarlyStopping::Enough {
+    /// Finished hypotheses: only stopped candidates among the top `nb` may enter, scored with
+    /// the length penalty; the best `nb` of old and new are kept. Reads the beams as they were
+    /// before this step.
+    fn collect_finished(&self, st: &mut BeamState, cands: &[Candidate]) {
+        let all_done = st.done.iter().all(|d| d.2);
+        let divisor = length_divisor(st.cur_len + 1 - self.prompt_len, self.s.length_penalty);
+        let mut merged = st.done.clone();
+        for (i, c) in cands.iter().enumerate() {
+            let finished_now = c.stops && i < self.nb;
+            let mut sc = c.score / divisor;
+            if all_done && self.s.early_stopping == EarlyStopping::Enough {
                 sc += IMPOSSIBLE;
             }
-            if !improvable {
+            if !st.improvable {
                 sc += IMPOSSIBLE;
             }
             if !finished_now {
                 sc += IMPOSSIBLE;
             }
-            let mut seq = running[b].clone();
-            seq.push(t);
-            merged.push((seq, sc, finished_now));
+            merged.push((extended(&st.running[c.beam], c.token), sc, finished_now));
         }
         let scores: Vec<f32> = merged.iter().map(|m| m.1).collect();
-        done = top_k(&scores, nb)
+        st.done = top_k(&scores, self.nb)
             .into_iter()
             .map(|i| merged[i].clone())
             .collect();
+    }
 
-        running = next_running;
-        cur_len += 1;
-
-        // Can a running beam still beat the worst finished one?
+    /// Whether the search ends: no running beam can still beat the worst finished one, enough
+    /// have finished (`early_stopping = true`), or every candidate stopped.
+    fn is_over(&self, st: &mut BeamState, cands: &[Candidate]) -> bool {
+        let s = self.s;
         let best_len = if s.early_stopping == EarlyStopping::Never && s.length_penalty > 0.0 {
-            max_length - prompt_len
+            self.max_length - self.prompt_len
         } else {
-            cur_len - prompt_len
+            st.cur_len - self.prompt_len
         };
-        let best_possible = running_scores[0] / length_divisor(best_len, s.length_penalty);
-        let worst_done = done.iter().map(|d| d.1).fold(f32::INFINITY, f32::min);
-        improvable = improvable
-            && done
+        let best_possible = st.running_scores[0] / length_divisor(best_len, s.length_penalty);
+        let worst_done = st.done.iter().map(|d| d.1).fold(f32::INFINITY, f32::min);
+        st.improvable = st.improvable
+            && st
+                .done
                 .iter()
                 .any(|d| best_possible > if d.2 { worst_done } else { IMPOSSIBLE });
-        let all_done = done.iter().all(|d| d.2);
+        let all_done = st.done.iter().all(|d| d.2);
         let open = !(all_done && s.early_stopping == EarlyStopping::Enough);
-        let can_continue = !hits.iter().all(|&h| h);
-        if !(improvable && open && can_continue) {
-            break;
-        }
-        logits = step(&parents, &tokens)?;
+        let can_continue = !cands.iter().all(|c| c.stops);
+        !(st.improvable && open && can_continue)
     }
-    let (tokens, score, _) = done.swap_remove(0);
-    Ok(BeamOutput { tokens, score })
+}
+
+/// `seq` followed by `token`.
+fn extended(seq: &[u32], token: u32) -> Vec<u32> {
+    let mut out = Vec::with_capacity(seq.len() + 1);
+    out.extend_from_slice(seq);
+    out.push(token);
+    out
 }
 
 #[cfg(test)]
