@@ -4,6 +4,7 @@
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
+/// What `brief train` can train: the stance classifier and the actor check.
 #[derive(Debug, Subcommand)]
 pub enum TrainCommand {
     /// Train a stance classifier from labelled JSONL (the eval format: classifier-only

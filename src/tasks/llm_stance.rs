@@ -19,6 +19,8 @@ pub struct LlmStance {
 }
 
 impl LlmStance {
+    /// A classifier named `name` asking `model` the questions of `cfg`; the model may be
+    /// shared with the summarizer (one copy of the weights, one KV prefix per article).
     pub fn new(name: &str, model: SharedGenerator, cfg: StanceConfig) -> Self {
         Self {
             name: name.to_string(),

@@ -131,6 +131,7 @@ impl Decoder {
         })
     }
 
+    /// The hyper-parameters read from the file (context length, heads, layers).
     pub fn params(&self) -> &DecoderParams {
         &self.params
     }
