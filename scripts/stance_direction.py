@@ -92,21 +92,28 @@ def confusion(rows, col):
     return m
 
 
+def report(groups, name):
+    """Prints, for (path, rows) groups, macro-F1 of the default (column 2) and of the try
+    (column 3) per group and pooled, a paired bootstrap of the pooled difference and both
+    confusion matrices; shared by the offline scorers of the stance tries."""
+    pooled = []
+    for path, rows in groups:
+        pooled += rows
+        print(f"{path}: {len(rows)} labels, default {macro_f1(rows, 2):.3f}, "
+              f"{name} {macro_f1(rows, 3):.3f}")
+    lo, hi = paired_interval(pooled)
+    print(f"pooled: {len(pooled)} labels, default {macro_f1(pooled, 2):.3f}, "
+          f"{name} {macro_f1(pooled, 3):.3f}; "
+          f"paired difference 95% interval {lo:+.3f} to {hi:+.3f}")
+    for label, col in [("default", 2), (name, 3)]:
+        print(f"{label} confusion (rows gold favor/against/neutral): {confusion(pooled, col)}")
+
+
 def main(argv):
     if len(argv) < 3 or len(argv) % 3:
         sys.exit(__doc__)
-    pooled = []
-    for i in range(0, len(argv), 3):
-        rows = rows_of(argv[i], argv[i + 1 : i + 3])
-        pooled += rows
-        print(f"{argv[i]}: {len(rows)} labels, default {macro_f1(rows, 2):.3f}, "
-              f"with the direction question {macro_f1(rows, 3):.3f}")
-    lo, hi = paired_interval(pooled)
-    print(f"pooled: {len(pooled)} labels, default {macro_f1(pooled, 2):.3f}, "
-          f"with the direction question {macro_f1(pooled, 3):.3f}; "
-          f"paired difference 95% interval {lo:+.3f} to {hi:+.3f}")
-    for name, col in [("default", 2), ("direction", 3)]:
-        print(f"{name} confusion (rows gold favor/against/neutral): {confusion(pooled, col)}")
+    report([(argv[i], rows_of(argv[i], argv[i + 1 : i + 3])) for i in range(0, len(argv), 3)],
+           "with the direction question")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import math
 import sys
 
 from fit_stance_answers import LABELS, logit
-from stance_direction import confusion, decide, macro_f1, pair_probs, paired_interval, read
+from stance_direction import decide, pair_probs, read, report
 
 
 def sigmoid(x):
@@ -51,18 +51,8 @@ def rows_of(pair_path, negated_path):
 def main(argv):
     if len(argv) < 2 or len(argv) % 2:
         sys.exit(__doc__)
-    pooled = []
-    for i in range(0, len(argv), 2):
-        rows = rows_of(argv[i], argv[i + 1])
-        pooled += rows
-        print(f"{argv[i]}: {len(rows)} labels, default {macro_f1(rows, 2):.3f}, "
-              f"balanced {macro_f1(rows, 3):.3f}")
-    lo, hi = paired_interval(pooled)
-    print(f"pooled: {len(pooled)} labels, default {macro_f1(pooled, 2):.3f}, "
-          f"balanced {macro_f1(pooled, 3):.3f}; paired difference 95% interval "
-          f"{lo:+.3f} to {hi:+.3f}")
-    for name, col in [("default", 2), ("balanced", 3)]:
-        print(f"{name} confusion (rows gold favor/against/neutral): {confusion(pooled, col)}")
+    report([(argv[i], rows_of(argv[i], argv[i + 1])) for i in range(0, len(argv), 2)],
+           "balanced")
 
 
 if __name__ == "__main__":
