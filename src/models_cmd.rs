@@ -4,7 +4,7 @@
 use crate::cli::{Format, GlobalArgs, ModelsCommand};
 use crate::commands::notice;
 use anyhow::Result;
-use brief::config::{builtin_models, resolve_model, Defaults};
+use brief::config::{builtin_models, resolve_model, Defaults, ModelConfig};
 use brief::fetch::{ensure_model, hub_cache_dir, is_cached, verify_model, FetchOptions};
 
 /// Runs one `brief models` subcommand.
@@ -29,14 +29,21 @@ fn list_models(g: &GlobalArgs) -> Result<()> {
                     "name": c.name, "architecture": c.architecture, "tasks": c.tasks,
                     "verified": c.verified, "cached": is_cached(c), "description": c.description,
                     "default_summarizer": c.name == d.summarizer, "default_classifier": c.name == d.classifier,
+                    "default_entity_classifier": d.entity_classifier.as_deref() == Some(c.name.as_str()),
                 })
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
+    // Columns as wide as their longest entry ("encoder-classifier" does not fit a fixed 9).
+    let width = |f: &dyn Fn(&ModelConfig) -> usize, head: &str| {
+        all.iter().map(f).max().unwrap_or(0).max(head.len())
+    };
+    let name_w = width(&|c| c.name.len(), "NAME");
+    let arch_w = width(&|c| c.architecture.as_str().len(), "ARCH");
     println!(
-        "{:<30} {:<9} {:<18} {:<9} {:<7} DEFAULT FOR",
+        "{:<name_w$} {:<arch_w$} {:<18} {:<9} {:<7} DEFAULT FOR",
         "NAME", "ARCH", "TASKS", "VERIFIED", "CACHED"
     );
     for c in &all {
@@ -53,14 +60,17 @@ fn list_models(g: &GlobalArgs) -> Result<()> {
         if c.name == d.classifier {
             def.push("stance");
         }
+        if d.entity_classifier.as_deref() == Some(c.name.as_str()) {
+            def.push("stance (entity targets)");
+        }
         println!(
-            "{:<30} {:<9} {:<18} {:<9} {:<7} {}",
+            "{:<name_w$} {:<arch_w$} {:<18} {:<9} {:<7} {}",
             c.name,
-            serde_json::to_value(c.architecture)?.as_str().unwrap_or(""),
+            c.architecture.as_str(),
             tasks,
             if c.verified { "yes" } else { "no" },
             if is_cached(c) { "yes" } else { "no" },
-            def.join(",")
+            def.join(", ")
         );
     }
     println!("\ncache: {}", hub_cache_dir().display());

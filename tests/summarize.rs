@@ -140,13 +140,35 @@ fn models_list_shows_configs_and_cache_state() {
         line("qwen3-1.7b ").contains(" no "),
         "hub-only config is unverified and not cached"
     );
+    // Every row's TASKS column starts under its header, "encoder-classifier" rows included.
+    let header = out.1.lines().next().unwrap();
+    let tasks_at = header.find("TASKS").unwrap();
+    for n in [
+        "minilm-dsa-stance ",
+        "smollm2-135m-instruct ",
+        "flan-t5-small ",
+    ] {
+        let l = line(n);
+        assert!(
+            l[..tasks_at].ends_with(' ') && !l[tasks_at..].starts_with(' '),
+            "columns misaligned:\n{header}\n{l}"
+        );
+    }
+    assert!(
+        line("minilm-dsa-stance ").ends_with("stance (entity targets)"),
+        "{}",
+        line("minilm-dsa-stance ")
+    );
     let json = run(brief().args(["models", "list", "--format", "json"]));
     let rows: serde_json::Value = serde_json::from_str(&json.1).unwrap();
-    assert!(rows
-        .as_array()
-        .unwrap()
+    let rows = rows.as_array().unwrap();
+    assert!(rows.iter().any(|r| r["default_summarizer"] == true));
+    let entity: Vec<_> = rows
         .iter()
-        .any(|r| r["default_summarizer"] == true));
+        .filter(|r| r["default_entity_classifier"] == true)
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(entity, ["minilm-dsa-stance"]);
 }
 
 #[test]
