@@ -22,29 +22,15 @@ Prints macro-F1 of the default and of the mix per pair of files and pooled, a pa
 """
 import sys
 
-from fit_stance_answers import LABELS
-from stance_direction import decide, pair_probs, read, report
+from stance_direction import pair_probs, paired_main
 
 
-def rows_of(pair_path, agent_path):
-    pair, agent = read(pair_path), read(agent_path)
-    rows = []
-    for key, r in pair.items():
-        if key not in agent:
-            sys.exit(f"{key} is in {pair_path} but not in {agent_path}")
-        f, g, n = pair_probs(r["answers"])
-        a = agent[key]["answers"][0]
-        mixed = [a + (1 - a) * f, (1 - a) * g, (1 - a) * n]
-        rows.append((key[0], LABELS.index(r["gold"]), decide([f, g, n]), decide(mixed)))
-    return rows
-
-
-def main(argv):
-    if len(argv) < 2 or len(argv) % 2:
-        sys.exit(__doc__)
-    report([(argv[i], rows_of(argv[i], argv[i + 1])) for i in range(0, len(argv), 2)],
-           "with the agent question")
+def mix(answers, agent_row):
+    """The pair's probabilities with the agent answer a moved to favor."""
+    f, g, n = pair_probs(answers)
+    a = agent_row["answers"][0]
+    return [a + (1 - a) * f, (1 - a) * g, (1 - a) * n]
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    paired_main(sys.argv[1:], __doc__, "with the agent question", mix)

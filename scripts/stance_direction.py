@@ -109,6 +109,26 @@ def report(groups, name):
         print(f"{label} confusion (rows gold favor/against/neutral): {confusion(pooled, col)}")
 
 
+def paired_main(argv, doc, name, mix):
+    """main() of a scorer that pairs each default predictions file with one other file of the
+    same examples: `mix(answers, other)` turns the default's two answers and the other file's
+    row into the try's label probabilities; both are decided and reported."""
+    if len(argv) < 2 or len(argv) % 2:
+        sys.exit(doc)
+    groups = []
+    for i in range(0, len(argv), 2):
+        pair, other = read(argv[i]), read(argv[i + 1])
+        rows = []
+        for key, r in pair.items():
+            if key not in other:
+                sys.exit(f"{key} is in {argv[i]} but not in {argv[i + 1]}")
+            mixed = mix(r["answers"], other[key])
+            rows.append((key[0], LABELS.index(r["gold"]), decide(pair_probs(r["answers"])),
+                         decide(mixed)))
+        groups.append((argv[i], rows))
+    report(groups, name)
+
+
 def main(argv):
     if len(argv) < 3 or len(argv) % 3:
         sys.exit(__doc__)

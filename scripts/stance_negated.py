@@ -23,8 +23,8 @@ bootstrap (whole articles resampled) of the pooled difference, and both confusio
 import math
 import sys
 
-from fit_stance_answers import LABELS, logit
-from stance_direction import decide, pair_probs, read, report
+from fit_stance_answers import logit
+from stance_direction import pair_probs, paired_main
 
 
 def sigmoid(x):
@@ -36,24 +36,10 @@ def balanced(answers, negated):
     return [sigmoid((logit(p) - logit(q)) / 2) for p, q in zip(answers, negated)]
 
 
-def rows_of(pair_path, negated_path):
-    pair, negated = read(pair_path), read(negated_path)
-    rows = []
-    for key, r in pair.items():
-        if key not in negated:
-            sys.exit(f"{key} is in {pair_path} but not in {negated_path}")
-        default = pair_probs(r["answers"])
-        mixed = pair_probs(balanced(r["answers"], negated[key]["answers"]))
-        rows.append((key[0], LABELS.index(r["gold"]), decide(default), decide(mixed)))
-    return rows
-
-
-def main(argv):
-    if len(argv) < 2 or len(argv) % 2:
-        sys.exit(__doc__)
-    report([(argv[i], rows_of(argv[i], argv[i + 1])) for i in range(0, len(argv), 2)],
-           "balanced")
+def mix(answers, negated_row):
+    """The product rule on the balanced answers."""
+    return pair_probs(balanced(answers, negated_row["answers"]))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    paired_main(sys.argv[1:], __doc__, "balanced", mix)
