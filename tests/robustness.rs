@@ -361,6 +361,47 @@ fn a_long_article_gets_stance_and_keeps_its_summary() {
     assert_offsets(long.as_bytes(), &report);
 }
 
+/// A pasted blob or a title-case table is not a name: taken for an actor, a 200 KB capitalized
+/// "word" made every prompt that quotes the actor overflow the model's context (exit 1).
+#[test]
+fn a_giant_capitalized_run_is_not_taken_for_an_actor() {
+    ensure_test_models();
+    let d = tempfile::tempdir().expect("temp dir");
+    let blob = "ABCDEFGHIJ".repeat(20_000);
+    let table = vec!["Xy"; 2_000].join(" ");
+    let text = format!(
+        "Plan backed\n\nThe plan was announced. {blob}. {table} backed it. Germany backed the plan.\n"
+    );
+    let path = write(d.path(), "blob.txt", &text);
+    // Only the deterministic finder, as with the default model (SmolLM2's own actor list
+    // would take minutes to generate over this text).
+    let finder_only = smol_variant(d.path(), &|toml| {
+        let (head, rest) = toml.split_once("[prompts.actors]").expect("actors prompt");
+        let (_, tail) = rest.split_once("[prompts.target]").expect("target prompt");
+        format!("{head}[prompts.target]{tail}")
+    });
+    let config = finder_only.to_str().expect("path");
+    let args = [
+        "stance",
+        path.to_str().expect("path"),
+        "--classifier",
+        config,
+    ];
+    let out = run(brief()
+        .args(args)
+        .args(["--target", "the plan", "--format", "json"]));
+    let report = json_of(&out);
+    validate(&report);
+    for actor in report["actors"].as_array().expect("actors") {
+        let name = actor["name"].as_str().expect("name");
+        assert!(
+            name.chars().count() < 100,
+            "an actor named {} chars",
+            name.len()
+        );
+    }
+}
+
 #[test]
 fn a_stance_failure_keeps_the_summary_and_says_what_failed() {
     ensure_test_models();

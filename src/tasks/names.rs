@@ -108,8 +108,14 @@ fn split_glued(start: usize, word: &str) -> Vec<(usize, &str)> {
     }
 }
 
+/// Most characters of one word of a name. The longest in real use run to about 35
+/// ("Wolfeschlegelsteinhausenbergerdorff"); a longer capitalized run is pasted data or a
+/// stretch of text without spaces, and taken as a name it would fill every prompt that
+/// quotes the actor.
+const MAX_NAME_WORD_CHARS: usize = 60;
+
 fn is_capitalized(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase)
+    w.chars().next().is_some_and(char::is_uppercase) && w.chars().nth(MAX_NAME_WORD_CHARS).is_none()
 }
 
 /// A name part glued to a lowercase particle ("al-Assad", "el-Sisi", "bin-Talal"): it
@@ -335,8 +341,14 @@ fn is_surname_month(text: &str, w: Word) -> bool {
             .starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// Most words of one name. The longest official names run to ten ("Office of the United
+/// Nations High Commissioner for Human Rights"); a longer capitalized run is a title-case
+/// headline or a table, not a name, and it is dropped rather than cut at a guess.
+const MAX_NAME_WORDS: usize = 12;
+
 /// The name chunks of `text`: leading function words and titles removed, runs cut at any
-/// word that never belongs in a name, trailing connectors dropped.
+/// word that never belongs in a name, trailing connectors dropped, runs longer than any name
+/// dropped.
 pub fn chunks(text: &str) -> Vec<Chunk> {
     let mut out = Vec::new();
     let shouted = headings(text);
@@ -350,7 +362,7 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
             {
                 part.pop();
             }
-            if !part.is_empty() {
+            if !part.is_empty() && part.len() <= MAX_NAME_WORDS {
                 out.push(Chunk {
                     words: std::mem::take(part),
                     titled: *titled,
@@ -428,99 +440,4 @@ pub fn same_person(short: &[&str], long: &[&str]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn names(text: &str) -> Vec<String> {
-        chunks(text)
-            .iter()
-            .map(|c| c.text(text).to_string())
-            .collect()
-    }
-
-    #[test]
-    fn titles_with_and_without_period_and_possessives() {
-        let t = "Mr. Passos Coelho met Mr Passos Coelho's Social Democrats. Pedro Passos Coelho said so.";
-        assert_eq!(
-            names(t),
-            [
-                "Passos Coelho",
-                "Passos Coelho",
-                "Social Democrats",
-                "Pedro Passos Coelho"
-            ]
-        );
-        let c = chunks(t);
-        assert!(c[0].titled && c[1].titled && !c[3].titled);
-    }
-
-    #[test]
-    fn sentence_ends_without_a_space_cut_names() {
-        // BBC texts in FRANK lose the space after a period.
-        let t = "The turkey firm was sold to the food tycoon Ranjit Boparan on Tuesday.There had been fears.";
-        assert_eq!(names(t), ["Ranjit Boparan"]);
-        let t = "Sue Hemming, head of the special crime division at the CPS.Mrs Aspinall said: \"Hopefully\"";
-        assert_eq!(names(t), ["Sue Hemming", "CPS", "Aspinall"]);
-    }
-
-    #[test]
-    fn connectors_and_abbreviations_stay_inside() {
-        let t =
-            "members of the U.S. Chamber of Commerce and the Center for Immigration Studies (CIS)";
-        assert_eq!(
-            names(t),
-            [
-                "U.S. Chamber of Commerce",
-                "Center for Immigration Studies",
-                "CIS"
-            ]
-        );
-        let t = "Sheriff Derek O'Carroll spared the Dens star, Lord Justice Moore-Bick said.";
-        assert_eq!(names(t), ["Derek O'Carroll", "Dens", "Moore-Bick"]);
-    }
-
-    #[test]
-    fn an_honorific_inside_a_run_starts_a_new_name() {
-        // FRANK (BBC): the comma after the court was lost in the source text.
-        let t = "Speaking outside of the Court of Appeal Mr Beavis said he would appeal.";
-        assert_eq!(names(t), ["Court of Appeal", "Beavis"]);
-        let c = chunks(t);
-        assert!(!c[0].titled && c[1].titled);
-        // A title that is an office stays part of the run ("Lord Justice Moore-Bick").
-        let t = "Speaking for the court, Lord Justice Moore-Bick said.";
-        assert_eq!(names(t), ["Moore-Bick"]);
-    }
-
-    #[test]
-    fn shouted_section_headings_are_not_names() {
-        // FRANK (Daily Mail): a candidate profile with upper-case headings.
-        let t = "Michael Vaughan (Age 40) CURRENT JOB: Broadcaster. SHOW US YOUR MEDALS: Famously \
-                 led England. REASON IT MIGHT NOT: The ECB may balk.";
-        let got = names(t);
-        assert!(
-            !got.iter()
-                .any(|n| n.chars().filter(|c| c.is_uppercase()).count() > 5),
-            "{got:?}"
-        );
-        assert!(got.contains(&"Michael Vaughan".to_string()) && got.contains(&"ECB".to_string()));
-        // Acronyms are names, alone or beside ordinary words, and initials are not shouting.
-        let t = "The UN Security Council and the ECB met. NHS England said: no.";
-        assert_eq!(names(t), ["UN Security Council", "ECB", "NHS England"]);
-        let t = "They read J R R Tolkien daily.";
-        assert_eq!(names(t), ["J R R Tolkien"]);
-    }
-
-    #[test]
-    fn offices_inside_a_name_are_dropped() {
-        let t = "Deputy Utah County Attorney Craig Johnson told KSL.com.";
-        let c = &chunks(t)[0];
-        let w = person_words(c, t).unwrap();
-        let s: Vec<&str> = w.iter().map(|w| &t[w.start..w.end]).collect();
-        assert_eq!(s, ["Craig", "Johnson"]);
-        assert!(same_person(
-            &["Passos", "Coelho"],
-            &["Pedro", "Passos", "Coelho"]
-        ));
-        assert!(!same_person(&["Richard", "Lloyd"], &["Timothy", "Lloyd"]));
-    }
-}
+mod tests;
