@@ -255,8 +255,9 @@ fn name_cell(name: &str, width: usize) -> String {
     }
 }
 
-/// The first `max` characters of a sentence, cut at a word, with an ellipsis.
-fn shorten(s: &str, max: usize) -> String {
+/// The first `max` characters of a sentence, cut at a word, with an ellipsis; also keeps
+/// a user's over-long input from filling an error line.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }

@@ -251,13 +251,24 @@ pub fn check_stance_inputs(
     Ok(merged)
 }
 
-/// What is wrong with a `--target`, if anything: blank, or no letter or digit at all ("?!"),
-/// which no classifier can read a position toward.
+/// Most characters of a target. An issue is a phrase ("Finland and Sweden joining NATO"); a
+/// longer text is a paste gone wrong, and every stance prompt quotes the target in full.
+const MAX_TARGET_CHARS: usize = 300;
+
+/// What is wrong with a `--target`, if anything: blank, no letter or digit at all ("?!"),
+/// which no classifier can read a position toward, or a paragraph rather than a phrase.
 pub fn target_problem(target: &str) -> Option<String> {
-    if target.trim().is_empty() {
+    let target = target.trim();
+    let chars = target.chars().count();
+    if target.is_empty() {
         Some("--target is empty".into())
     } else if !target.chars().any(char::is_alphanumeric) {
-        Some(format!("--target '{}' has no words", target.trim()))
+        Some(format!("--target '{target}' has no words"))
+    } else if chars > MAX_TARGET_CHARS {
+        Some(format!(
+            "--target '{}' is {chars} characters long, more than the {MAX_TARGET_CHARS} an issue takes",
+            crate::report::shorten(target, 60)
+        ))
     } else {
         None
     }
@@ -325,8 +336,18 @@ mod tests {
     fn stance_inputs_are_checked_before_any_model() {
         let a = Article::from_text("t", "Title\n\nFrance condemned the coup.");
         assert!(check_stance_inputs(&a, &[], Some("  ")).is_err());
+        let long = "the coup ".repeat(40);
+        let e = check_stance_inputs(&a, &[], Some(&long))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("359 characters long") && e.chars().count() < 200,
+            "{e}"
+        );
         let e = check_stance_inputs(&a, &["Atlantis".into()], None).unwrap_err();
         assert!(e.to_string().contains("does not occur"), "{e}");
+        let e = check_stance_inputs(&a, &["Atlantis ".repeat(1000)], None).unwrap_err();
+        assert!(e.to_string().chars().count() < 200, "{e}");
         let ok = check_stance_inputs(&a, &["France".into(), "France".into()], Some("the coup"));
         assert_eq!(ok.unwrap(), ["France"]);
     }

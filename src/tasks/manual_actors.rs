@@ -46,7 +46,8 @@ pub fn manual_actors(article: &Article, specs: &[String]) -> Result<Vec<Actor>> 
         }
         if ms.is_empty() {
             return Err(BriefError::Usage(format!(
-                "--actor '{name}' does not occur in the article (nor do its aliases)"
+                "--actor '{}' does not occur in the article (nor do its aliases)",
+                crate::report::shorten(name, 80)
             )));
         }
         let mut a = Actor::new(name, ActorKind::Other);
