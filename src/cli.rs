@@ -133,10 +133,12 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The main job: summary, the target, and each actor's stance with evidence. ARTICLE is a UTF-8 text file, or - for stdin; an
-    /// optional first line followed by a blank line is the title.
+    /// The main job: summary, the target, and each actor's stance with evidence. ARTICLE is
+    /// a UTF-8 text file, or - for stdin; an optional first line followed by a blank line is
+    /// the title.
     ///
     /// Example: brief run article.txt --format json
+    #[command(verbatim_doc_comment)]
     Run {
         /// The article file, or - to read stdin.
         article: String,
@@ -158,6 +160,7 @@ pub enum Command {
     /// issue, with confidence and the evidence sentences: the stance half of `run`.
     ///
     /// Example: brief stance article.txt --target "US military cooperation with Niger"
+    #[command(verbatim_doc_comment)]
     Stance {
         /// The article file, or - to read stdin.
         article: String,
