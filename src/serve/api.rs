@@ -186,7 +186,7 @@ fn job_of(
     reply: oneshot::Sender<JobResult>,
 ) -> Result<Job, ApiError> {
     let mut article = Article::from_bytes("request", req.text.as_bytes())
-        .map_err(|e| ApiError::bad_input(e.to_string()))?;
+        .map_err(|e| ApiError::bad_pipeline_input(&e.to_string()))?;
     if let Some(t) = req
         .title
         .as_deref()
@@ -216,7 +216,7 @@ fn job_of(
     // Actors that do not occur are refused before the request waits in the queue.
     let actors = if tasks.stance {
         check_stance_inputs(&article, &req.actors, target.as_deref())
-            .map_err(|e| ApiError::bad_input(e.to_string()))?
+            .map_err(|e| ApiError::bad_pipeline_input(&e.to_string()))?
     } else {
         req.actors
     };
@@ -247,7 +247,7 @@ fn finished(
 
 fn job_error(e: JobError) -> ApiError {
     match e.kind {
-        JobErrorKind::BadInput => ApiError::bad_input(e.message),
+        JobErrorKind::BadInput => ApiError::bad_pipeline_input(&e.message),
         JobErrorKind::ShuttingDown => ApiError::unavailable("shutting_down", e.message, 5),
         JobErrorKind::Internal => ApiError::internal(e.message),
     }

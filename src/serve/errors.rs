@@ -30,6 +30,13 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad_input", message)
     }
 
+    /// Bad input found by the pipeline's own checks, whose messages speak to a shell user
+    /// (`--target`, "give a file"): reworded to name the request's fields, since the web page
+    /// shows the message as it is.
+    pub fn bad_pipeline_input(message: &str) -> Self {
+        Self::bad_input(in_request_terms(message))
+    }
+
     pub fn unavailable(kind: &'static str, message: impl Into<String>, retry: u64) -> Self {
         Self {
             retry_after: Some(retry),
@@ -116,4 +123,78 @@ pub async fn json_errors(res: Response) -> Response {
         e.retry_after = Some(5);
     }
     e.into_response()
+}
+
+/// The shell's words in the pipeline's input errors and a request's words for the same, in the
+/// order they are replaced (longer phrases before the flags they contain).
+const REQUEST_TERMS: &[(&str, &str)] = &[
+    ("article request: ", "text: "),
+    (
+        "give a file with the article text",
+        "send the article in \"text\"",
+    ),
+    ("give a plain-text UTF-8 file", "send plain text"),
+    ("give a plain-text file", "send plain text"),
+    (
+        "e.g. --target \"the coup\"",
+        "e.g. \"target\": \"the coup\"",
+    ),
+    (
+        "e.g. --actor \"United States=US,Washington\"",
+        "e.g. \"actors\": [\"United States=US,Washington\"]",
+    ),
+    ("pass --target TEXT", "send \"target\""),
+    ("--target", "target"),
+    ("--actor", "actor"),
+];
+
+fn in_request_terms(message: &str) -> String {
+    REQUEST_TERMS
+        .iter()
+        .fold(message.to_string(), |m, (shell, request)| {
+            m.replace(shell, request)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_request_terms;
+    use crate::article::Article;
+    use crate::pipeline::check_stance_inputs;
+
+    #[test]
+    fn pipeline_input_errors_name_the_request_fields_not_flags_or_files() {
+        let empty = Article::from_bytes("request", b"  ")
+            .unwrap_err()
+            .to_string();
+        let a = Article::from_text("request", "France condemned the coup.");
+        let target = check_stance_inputs(&a, &[], Some("?!"))
+            .unwrap_err()
+            .to_string();
+        let absent = check_stance_inputs(&a, &["Atlantis".into()], None)
+            .unwrap_err()
+            .to_string();
+        let nameless = check_stance_inputs(&a, &["=US".into()], None)
+            .unwrap_err()
+            .to_string();
+        for message in [&empty, &target, &absent, &nameless] {
+            let reworded = in_request_terms(message);
+            assert!(
+                !reworded.contains("--") && !reworded.contains("file"),
+                "{reworded}"
+            );
+        }
+        assert_eq!(
+            in_request_terms(&empty),
+            "text: is empty; send the article in \"text\""
+        );
+        assert!(in_request_terms(&absent).starts_with("actor 'Atlantis' does not occur"));
+        assert!(in_request_terms(&target).contains("e.g. \"target\": \"the coup\""));
+        assert!(in_request_terms(&nameless).contains("[\"United States=US,Washington\"]"));
+        let derived = "the stance target is empty; pass --target TEXT";
+        assert_eq!(
+            in_request_terms(derived),
+            "the stance target is empty; send \"target\""
+        );
+    }
 }
