@@ -94,6 +94,10 @@ fn default_pipeline_routes_entity_targets_to_the_built_in_trained_classifier() {
         "CNSP",
     ]);
     assert_eq!(used, "qwen2.5-coder-1.5b-instruct");
+    // A target that states no issue (fewer than two content words) is not asked of the chat
+    // model either.
+    let (used, v) = classifier_used(&["--target", "security", "--actor", "CNSP"]);
+    assert_eq!(used, "minilm-dsa-stance", "{v}");
     // A classifier chosen on the command line labels every target.
     let (used, _) = classifier_used(&[
         "--target",

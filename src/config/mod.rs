@@ -35,7 +35,8 @@ pub struct Defaults {
     /// Name (or path) of the stance classifier config.
     pub classifier: String,
     /// Classifier for stance toward a named entity ("who praises or blames whom", DSA's task),
-    /// used instead of `classifier` when the target names an entity of the article; unset:
+    /// used instead of `classifier` when the target names an entity of the article or states
+    /// no issue (fewer than two content words: "her", "governor"); unset:
     /// `classifier` labels every target. A `--classifier` on the command line replaces both.
     #[serde(default)]
     pub entity_classifier: Option<String>,

@@ -14,7 +14,7 @@ use crate::tasks::actors::{
 use crate::tasks::evidence::evidence_for;
 use crate::tasks::fit::{opening_that_fits, shorten};
 use crate::tasks::stance::{lock, Stance, StanceQuery, StanceScores};
-use crate::tasks::target::{derive_target, names_an_entity, TargetSource};
+use crate::tasks::target::{derive_target, suits_entity_classifier, TargetSource};
 
 impl Pipeline {
     /// The actors and the target stance is labelled toward (found, derived or given), without
@@ -88,7 +88,8 @@ impl Pipeline {
             say("no actors found in the article");
         }
         let sentences = article.sentences();
-        let entity_target = c.entity.is_some() && names_an_entity(&target, &article.full_text());
+        let entity_target =
+            c.entity.is_some() && suits_entity_classifier(&target, &article.full_text());
         let mut rows = Vec::new();
         for actor in &actors {
             let most = c.for_target(entity_target).max_evidence();

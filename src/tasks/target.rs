@@ -114,6 +114,17 @@ pub fn names_an_entity(target: &str, text: &str) -> bool {
         && text.contains(name.strip_prefix("the ").unwrap_or(name))
 }
 
+/// Whether a target goes to the classifier trained on entity targets rather than to the chat
+/// model: it names an entity of the article, or it states no issue at all — fewer than two
+/// content words ("her", "during", "’", "governor"). The chat model is asked whether an actor
+/// supports or opposes an issue, which such a target is not; the trained classifier has seen
+/// targets like these in its training data (DSA), and on its held-out dev split sending them
+/// there lifts macro-F1 from 0.663 to 0.677 (README, *A trained stance classifier*). Every
+/// issue of the labelled articles has at least two content words, so none moves.
+pub fn suits_entity_classifier(target: &str, text: &str) -> bool {
+    names_an_entity(target, text) || content_stems(target).len() < 2
+}
+
 /// The most words a target may have.
 const MAX_TARGET_WORDS: usize = 14;
 
@@ -234,6 +245,26 @@ mod tests {
             headline(&a),
             "US Says It Plans to Resume Security Partnership With Niger"
         );
+    }
+
+    #[test]
+    fn targets_without_an_issue_go_to_the_entity_classifier() {
+        let text = "Ms Lee told her staff during the probe that Finland and Sweden joining NATO \
+                    was welcome.";
+        for not_an_issue in ["her", "during", "’", ".", "the probe", "governor"] {
+            assert!(
+                suits_entity_classifier(not_an_issue, text),
+                "{not_an_issue}"
+            );
+        }
+        assert!(suits_entity_classifier("Ms Lee", text));
+        for issue in [
+            "Finland and Sweden joining NATO",
+            "Britain leaving the European Union",
+            "raising the minimum wage",
+        ] {
+            assert!(!suits_entity_classifier(issue, text), "{issue}");
+        }
     }
 
     #[test]
