@@ -5,6 +5,7 @@ use crate::cli::{GlobalArgs, TrainActorsArgs, TrainStanceArgs};
 use anyhow::Result;
 use brief::config::{resolve_model, Architecture, Defaults};
 use brief::eval::dataset::Example;
+use brief::train::distill::Distill;
 use brief::train::probe::ProbeOptions;
 use brief::train::{FitSettings, Phase, TrainOptions, TrainingReport};
 use std::io::IsTerminal;
@@ -21,8 +22,15 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
     }
     let mut say = crate::commands::notice(g.quiet);
     let quiet = g.quiet;
-    let logs = !quiet && !std::io::stderr().is_terminal();
+    let mut log = ProgressLog::new(!quiet && !std::io::stderr().is_terminal());
     let probe = resolve_model(&opts.backbone)?.architecture == Architecture::GgufLlm;
+    if probe && opts.distill.is_some() {
+        anyhow::bail!(brief::BriefError::Usage(
+            "--teacher distils into an encoder backbone (e.g. all-minilm-l6-v2); a probe on a \
+             chat model learns from the gold labels only"
+                .into()
+        ));
+    }
     let mut on_phase = |p: Phase| match p {
         Phase::Epoch(e) => {
             if !quiet {
@@ -40,13 +48,19 @@ pub fn train_stance(g: &GlobalArgs, a: &TrainStanceArgs) -> Result<()> {
             } else {
                 "frozen layers"
             };
-            log_progress(logs, what, done, total);
+            log.update(what, done, total);
             bar.set_prefix(what);
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         }
+        Phase::Teacher(done, total) => {
+            log.update("teacher", done, total);
+            bar.set_prefix("teacher");
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
         Phase::Training(step, total, loss, f1) => {
-            log_progress(logs, "training steps", step, total);
+            log.update("training steps", step, total);
             bar.set_prefix("training");
             bar.set_length(total as u64);
             bar.set_position(step as u64);
@@ -99,10 +113,10 @@ pub fn train_actors(g: &GlobalArgs, a: &TrainActorsArgs) -> Result<()> {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut say = crate::commands::notice(g.quiet);
-    let logs = !g.quiet && !std::io::stderr().is_terminal();
+    let mut log = ProgressLog::new(!g.quiet && !std::io::stderr().is_terminal());
     let report =
         brief::train::actor_probe::train_actor_probe(&opts, &mut say, &mut |done, total| {
-            log_progress(logs, "articles read", done, total);
+            log.update("articles read", done, total);
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         })?;
@@ -133,11 +147,44 @@ pub fn train_actors(g: &GlobalArgs, a: &TrainActorsArgs) -> Result<()> {
     Ok(())
 }
 
-/// A progress line per tenth of the work when `on` (stderr is a log, not a terminal, and a
-/// progress bar would show nothing until the end of a run that can take half an hour).
-fn log_progress(on: bool, what: &str, done: usize, total: usize) {
-    if on && total > 0 && done > 0 && done * 10 / total != (done - 1) * 10 / total {
-        eprintln!("brief: {what} {done}/{total}");
+/// A progress line per tenth of each phase when `on` (stderr is a log, not a terminal, and a
+/// progress bar would show nothing until the end of a run that can take half an hour). Counts
+/// arrive in batches, so a tenth is passed between two calls rather than hit exactly.
+struct ProgressLog {
+    on: bool,
+    what: String,
+    tenth: usize,
+}
+
+impl ProgressLog {
+    fn new(on: bool) -> Self {
+        ProgressLog {
+            on,
+            what: String::new(),
+            tenth: 0,
+        }
+    }
+
+    /// The line to log for `done` of `total` in phase `what`, if a new tenth was reached.
+    fn line(&mut self, what: &str, done: usize, total: usize) -> Option<String> {
+        if !self.on || total == 0 {
+            return None;
+        }
+        if self.what != what {
+            self.what = what.to_string();
+            self.tenth = 0;
+        }
+        let tenth = (done * 10 / total).min(10);
+        (tenth > self.tenth).then(|| {
+            self.tenth = tenth;
+            format!("brief: {what} {done}/{total}")
+        })
+    }
+
+    fn update(&mut self, what: &str, done: usize, total: usize) {
+        if let Some(l) = self.line(what, done, total) {
+            eprintln!("{l}");
+        }
     }
 }
 
@@ -195,6 +242,11 @@ fn train_options(g: &GlobalArgs, a: &TrainStanceArgs) -> TrainOptions {
         offline: g.offline,
         command: std::env::args().collect::<Vec<_>>().join(" "),
         probe: probe_options(a),
+        distill: a.teacher.clone().map(|teacher| Distill {
+            teacher,
+            weight: a.distill_weight,
+            temperature: a.distill_temperature,
+        }),
     }
 }
 
@@ -280,4 +332,26 @@ pub fn without_actor_training(g: &GlobalArgs, examples: Vec<Example>) -> Result<
         );
     }
     Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProgressLog;
+
+    #[test]
+    fn a_line_per_tenth_even_when_counts_come_in_batches() {
+        let mut log = ProgressLog::new(true);
+        let mut lines = Vec::new();
+        for done in (32..15_498).step_by(32).chain([15_498]) {
+            lines.extend(log.line("teacher", done, 15_498));
+        }
+        assert_eq!(lines.len(), 10, "{lines:?}");
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("brief: teacher 15498/15498")
+        );
+        // A new phase starts its tenths again; off, nothing is logged.
+        assert!(log.line("training steps", 100, 1000).is_some());
+        assert!(ProgressLog::new(false).line("x", 5, 10).is_none());
+    }
 }

@@ -9,6 +9,7 @@ use brief::backends::encoder::bert::Bert;
 use brief::backends::encoder::load_classifier;
 use brief::config::resolve_model;
 use brief::fetch::{ensure_model, FetchOptions};
+use brief::train::distill::Distill;
 use brief::train::{train_stance, FitSettings, TrainOptions};
 use candle_core::{DType, Device, IndexOp, Module, Tensor};
 use candle_nn::VarBuilder;
@@ -181,6 +182,7 @@ fn options(dir: &Path, out: &str, seed: u64) -> TrainOptions {
         offline: false,
         command: "test".into(),
         probe: brief::train::probe::ProbeOptions::default(),
+        distill: None,
     }
 }
 
@@ -311,6 +313,67 @@ fn lora_adapters_learn_the_rule_in_a_small_file_and_load_back_exactly() {
     );
 }
 
+/// `train.jsonl` with every gold label replaced by neutral, as `blank.jsonl`.
+fn blank_labels(dir: &Path) -> PathBuf {
+    let blank = dir.join("blank.jsonl");
+    let text = std::fs::read_to_string(dir.join("train.jsonl")).unwrap();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            l.replace("\"favor\"", "\"neutral\"")
+                .replace("\"against\"", "\"neutral\"")
+        })
+        .collect();
+    std::fs::write(&blank, lines.join("\n") + "\n").unwrap();
+    blank
+}
+
+#[test]
+fn a_student_learns_the_rule_from_its_teacher_when_the_gold_labels_say_nothing() {
+    let dir = setup();
+    let d = dir.path();
+    train_stance(&options(d, "teacher", 5), &mut |_| {}, &mut |_| {}).unwrap();
+    let best_dev_accuracy = |r: &brief::train::TrainingReport| {
+        r.epochs
+            .iter()
+            .find(|e| e.epoch == r.best_epoch)
+            .unwrap()
+            .dev_accuracy
+    };
+    // Every gold label neutral: alone they teach nothing but "neutral" (a third of dev).
+    let mut alone = options(d, "alone", 7);
+    alone.data = vec![blank_labels(d)];
+    let r = train_stance(&alone, &mut |_| {}, &mut |_| {})
+        .unwrap()
+        .report;
+    assert!(best_dev_accuracy(&r) < 0.5, "{:?}", r.epochs);
+    // The same labels with the whole loss on the teacher's probabilities: the rule is learnt.
+    let mut student = options(d, "student", 7);
+    student.data = vec![blank_labels(d)];
+    student.distill = Some(Distill {
+        teacher: d.join("teacher/brief.toml").display().to_string(),
+        weight: 1.0,
+        temperature: 2.0,
+    });
+    let r = train_stance(&student, &mut |_| {}, &mut |_| {})
+        .unwrap()
+        .report;
+    assert!(best_dev_accuracy(&r) > 0.9, "{:?}", r.epochs);
+    assert_eq!(r.distill, student.distill);
+    let toml = std::fs::read_to_string(d.join("student/brief.toml")).unwrap();
+    assert!(toml.contains("distilled from"), "{toml}");
+    // Settings out of range are refused before anything loads.
+    student.distill = Some(Distill {
+        teacher: "mpnet-dsa-stance".into(),
+        weight: 1.5,
+        temperature: 2.0,
+    });
+    let err = train_stance(&student, &mut |_| {}, &mut |_| {})
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("--distill-weight"), "{err}");
+}
+
 #[test]
 fn encoder_cli_trains_classifies_and_refuses_overlap() {
     let dir = setup();
@@ -385,4 +448,20 @@ fn encoder_cli_trains_classifies_and_refuses_overlap() {
         .arg(&cfg));
     assert_clear_error(&refused, "overlap the training data");
     assert!(refused.2.contains("syn-8"), "{}", refused.2);
+}
+
+#[test]
+fn a_teacher_is_refused_for_a_probe_on_a_chat_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(brief()
+        .args(["train", "stance", "--data", "x.jsonl", "--dev", "y.jsonl"])
+        .args([
+            "--backbone",
+            "smollm2-135m-instruct",
+            "--teacher",
+            "mpnet-dsa-stance",
+        ])
+        .arg("--out")
+        .arg(dir.path().join("o")));
+    assert_clear_error(&out, "--teacher distils into an encoder backbone");
 }

@@ -170,4 +170,17 @@ pub struct TrainStanceArgs {
     /// Probe only: weight of the L2 penalty on the head.
     #[arg(long, default_value_t = 0.01)]
     pub l2: f64,
+    /// Distil a classifier brief trained before (name or brief.toml, e.g. mpnet-dsa-stance):
+    /// it labels every training sentence with its probabilities, and the model learns from
+    /// them beside the gold labels (Hinton et al., 2015) — a larger teacher's accuracy at the
+    /// student's cost. Encoder backbones only.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub teacher: Option<String>,
+    /// With --teacher: the teacher's share of the loss, 0 to 1 (the rest is the gold labels').
+    #[arg(long, default_value_t = 0.5, requires = "teacher")]
+    pub distill_weight: f32,
+    /// With --teacher: both models' logits are divided by T in the soft loss (above 1 brings
+    /// out the teacher's near misses).
+    #[arg(long, default_value_t = 2.0, requires = "teacher")]
+    pub distill_temperature: f32,
 }

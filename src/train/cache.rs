@@ -21,6 +21,8 @@ pub struct Cached {
     /// `(hidden,)` frozen target embeddings per distinct target.
     pub targets: Vec<Tensor>,
     pub labels: Vec<usize>,
+    /// A teacher's probabilities per item, when training distils one (`--teacher`).
+    pub teacher: Option<super::distill::SoftTargets>,
 }
 
 /// Sentences per forward pass while caching.
@@ -84,6 +86,7 @@ pub fn build(
         target_of,
         targets,
         labels: items.iter().map(|i| i.label).collect(),
+        teacher: None,
     })
 }
 

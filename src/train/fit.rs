@@ -59,19 +59,46 @@ pub fn weighted_loss(logits: &Tensor, labels: &[usize], w: &[f32; 3]) -> Result<
     Ok(((logp * sel)?.sum_all()? * (-1.0 / z as f64))?)
 }
 
-/// Label probabilities (favor, against, neutral) of every item of `data`.
-pub fn probabilities(trained: &Trained, data: &Cached, device: &Device) -> Result<Vec<[f32; 3]>> {
+/// Logits (favor, against, neutral) of every item of `data`.
+pub fn logits(trained: &Trained, data: &Cached, device: &Device) -> Result<Vec<[f32; 3]>> {
     let mut out = Vec::with_capacity(data.labels.len());
     let idx: Vec<usize> = (0..data.labels.len()).collect();
     for chunk in idx.chunks(64) {
         let (lower, batch, _) = data.batch(chunk, &vec![false; chunk.len()], device)?;
         let rows: Vec<Vec<f32>> = trained.logits(&lower, &batch)?.to_vec2()?;
-        out.extend(rows.iter().map(|r| {
-            let s = crate::tasks::stance::StanceScores::from_log_scores([r[0], r[1], r[2]]);
-            [s.favor, s.against, s.neutral]
-        }));
+        out.extend(rows.iter().map(|r| [r[0], r[1], r[2]]));
     }
     Ok(out)
+}
+
+/// Label probabilities (favor, against, neutral) of every item of `data`.
+pub fn probabilities(trained: &Trained, data: &Cached, device: &Device) -> Result<Vec<[f32; 3]>> {
+    Ok(logits(trained, data, device)?
+        .into_iter()
+        .map(|r| {
+            let s = crate::tasks::stance::StanceScores::from_log_scores(r);
+            [s.favor, s.against, s.neutral]
+        })
+        .collect())
+}
+
+/// The loss of one batch: weighted cross-entropy on the gold labels, mixed with the soft loss
+/// against the teacher's probabilities when `data` carries them.
+fn batch_loss(
+    logits: &Tensor,
+    data: &Cached,
+    idx: &[usize],
+    labels: &[usize],
+    w: &[f32; 3],
+) -> Result<Tensor> {
+    let hard = weighted_loss(logits, labels, w)?;
+    let Some(t) = data.teacher.as_ref().filter(|t| t.weight > 0.0) else {
+        return Ok(hard);
+    };
+    let probs: Vec<[f32; 3]> = idx.iter().map(|&i| t.probs[i]).collect();
+    let item_w: Vec<f32> = labels.iter().map(|&l| w[l]).collect();
+    let soft = super::distill::soft_loss(logits, &probs, &item_w, t.temperature)?;
+    Ok(((hard * (1.0 - t.weight) as f64)? + (soft * t.weight as f64)?)?)
 }
 
 /// The most probable label of each row, after adding `bias` to the log-probabilities.
@@ -251,7 +278,8 @@ pub fn fit(
                 .map(|_| rng.random::<f32>() < s.target_dropout)
                 .collect();
             let (lower, batch, labels) = train.batch(&b, &hide, device)?;
-            let loss = weighted_loss(&trained.logits(&lower, &batch)?, &labels, &weights)?;
+            let logits = trained.logits(&lower, &batch)?;
+            let loss = batch_loss(&logits, train, &b, &labels, &weights)?;
             let grads = loss.backward()?;
             let f = lr_factor(step, warmup, total);
             opt_layers.set_learning_rate(s.lr * f);

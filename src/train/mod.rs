@@ -10,6 +10,7 @@ pub mod actor_cache;
 pub mod actor_probe;
 mod cache;
 pub mod data;
+pub mod distill;
 pub mod fit;
 pub mod keyed_file;
 mod logistic;
@@ -56,12 +57,16 @@ pub struct TrainOptions {
     pub command: String,
     /// Settings of a probe (used when the backbone is a chat model).
     pub probe: probe::ProbeOptions,
+    /// Learn from a trained teacher's probabilities too (`--teacher`).
+    pub distill: Option<distill::Distill>,
 }
 
 /// Where the phases stand, for a progress display.
 pub enum Phase {
     /// Sentences run through the frozen layers so far, of the total.
     Caching(usize, usize),
+    /// Sentences the teacher has labelled so far (`--teacher`), of the total.
+    Teacher(usize, usize),
     /// (step, steps, last batch loss, last dev macro-F1).
     Training(usize, usize, f64, Option<f64>),
     /// An epoch ended.
@@ -108,6 +113,9 @@ pub fn train_stance(
     phase: &mut dyn FnMut(Phase),
 ) -> Result<TrainOutcome> {
     let t0 = Instant::now();
+    if let Some(problem) = opts.distill.as_ref().and_then(distill::Distill::problem) {
+        return Err(BriefError::Usage(problem));
+    }
     let device = select_device(&opts.device)?;
     let base = backbone_config(opts)?;
     // The data is checked before anything is downloaded or loaded.
@@ -122,7 +130,17 @@ pub fn train_stance(
         dev_items.len()
     ));
     let t_cache = Instant::now();
-    let (train, dev) = cache_both(&backbone, frozen, (&items, &dev_items), &device, phase)?;
+    let (mut train, dev) = cache_both(&backbone, frozen, (&items, &dev_items), &device, phase)?;
+    if let Some(d) = &opts.distill {
+        train.teacher = Some(label_by_teacher(
+            d,
+            &items,
+            opts.offline,
+            &device,
+            say,
+            phase,
+        )?);
+    }
     let cache_seconds = t_cache.elapsed().as_secs_f64();
     say(&format!(
         "frozen layers cached in {cache_seconds:.0} s; training"
@@ -155,6 +173,7 @@ pub fn train_stance(
         dev_macro_f1_biased: Some(dev_biased),
         cache_seconds,
         total_seconds: t0.elapsed().as_secs_f64(),
+        distill: opts.distill.clone(),
         train_ids: examples.iter().map(|e| e.id.clone()).collect(),
         train_text_hashes: examples.iter().map(|e| text_hash(&e.text)).collect(),
     };
@@ -168,6 +187,30 @@ pub fn train_stance(
             device,
         },
     })
+}
+
+/// The teacher's probabilities for the training items, with progress.
+fn label_by_teacher(
+    d: &distill::Distill,
+    items: &[data::Item],
+    offline: bool,
+    device: &Device,
+    say: &mut dyn FnMut(&str),
+    phase: &mut dyn FnMut(Phase),
+) -> Result<distill::SoftTargets> {
+    say(&format!(
+        "labelling {} training items with the teacher {} (weight {}, temperature {})",
+        items.len(),
+        d.teacher,
+        d.weight,
+        d.temperature
+    ));
+    let (mut done, total) = (0, distinct_sentences(items));
+    let mut tick = |n: usize| {
+        done += n;
+        phase(Phase::Teacher(done, total));
+    };
+    distill::teacher_targets(d, items, offline, device, say, &mut tick)
 }
 
 /// The `--backbone` config, which must be an encoder, with `--max-length` applied.
@@ -251,7 +294,9 @@ fn cache_both(
     device: &Device,
     phase: &mut dyn FnMut(Phase),
 ) -> Result<(cache::Cached, cache::Cached)> {
-    let total = items.len() + dev_items.len();
+    // The frozen layers run once per distinct sentence (an article's or a reversed pair's
+    // items share one), which is what the progress counts.
+    let total = distinct_sentences(items) + distinct_sentences(dev_items);
     let mut done = 0;
     let mut tick = |n: usize| {
         done += n;
@@ -268,6 +313,15 @@ fn cache_both(
         )
     };
     Ok((build(items)?, build(dev_items)?))
+}
+
+/// How many distinct sentences `items` have.
+fn distinct_sentences(items: &[data::Item]) -> usize {
+    items
+        .iter()
+        .map(|i| i.text.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 /// The trainable tensors: copies of the backbone's top layers, and a seeded head (uniform
@@ -354,11 +408,15 @@ fn save(
     cfg.name = name;
     cfg.description = format!(
         "Stance classifier trained by `brief train stance` on {} ({} sentences) over the {} \
-         backbone; dev macro-F1 {:.3} (epoch {}), {:.3} with the label bias fitted on dev. \
+         backbone{}; dev macro-F1 {:.3} (epoch {}), {:.3} with the label bias fitted on dev. \
          See training.json.",
         report.data.join(", "),
         report.train_items,
         base.name,
+        report
+            .distill
+            .as_ref()
+            .map_or(String::new(), |d| format!(", distilled from {}", d.teacher)),
         best.map_or(0.0, |e| e.dev_macro_f1),
         report.best_epoch,
         report.dev_macro_f1_biased.unwrap_or_default()

@@ -112,6 +112,7 @@ pub fn train_probe(
         dev_macro_f1_biased: Some(dev_biased),
         cache_seconds: feature_seconds,
         total_seconds: t0.elapsed().as_secs_f64(),
+        distill: None,
         train_ids: train_ex.iter().map(|e| e.id.clone()).collect(),
         train_text_hashes: train_ex.iter().map(|e| super::text_hash(&e.text)).collect(),
     };

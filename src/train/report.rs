@@ -47,9 +47,13 @@ pub struct TrainingReport {
     pub label_bias: Option<[f32; 3]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev_macro_f1_biased: Option<f64>,
-    /// Seconds spent running the frozen layers once over every sentence.
+    /// Seconds spent running the frozen layers once over every sentence (and, when
+    /// distilling, the teacher over every training item).
     pub cache_seconds: f64,
     pub total_seconds: f64,
+    /// The teacher distilled from (`--teacher`), and how; absent when none was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distill: Option<super::distill::Distill>,
     /// Ids of the training examples (files given with --data; --dev is not trained on).
     pub train_ids: Vec<String>,
     /// First 16 hex digits of the sha256 of each training text, normalized.
