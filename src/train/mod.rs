@@ -130,17 +130,14 @@ pub fn train_stance(
         dev_items.len()
     ));
     let t_cache = Instant::now();
-    let (mut train, dev) = cache_both(&backbone, frozen, (&items, &dev_items), &device, phase)?;
-    if let Some(d) = &opts.distill {
-        train.teacher = Some(label_by_teacher(
-            d,
-            &items,
-            opts.offline,
-            &device,
-            say,
-            phase,
-        )?);
-    }
+    let (train, dev) = cache_and_teach(
+        opts,
+        (&backbone, frozen),
+        (&items, &dev_items),
+        &device,
+        say,
+        phase,
+    )?;
     let cache_seconds = t_cache.elapsed().as_secs_f64();
     say(&format!(
         "frozen layers cached in {cache_seconds:.0} s; training"
@@ -187,6 +184,30 @@ pub fn train_stance(
             device,
         },
     })
+}
+
+/// The frozen layers' states of the training and dev items, and with `--teacher` the
+/// teacher's probabilities for the training items.
+fn cache_and_teach(
+    opts: &TrainOptions,
+    (backbone, frozen): (&crate::backends::encoder::Backbone, usize),
+    (items, dev_items): (&[data::Item], &[data::Item]),
+    device: &Device,
+    say: &mut dyn FnMut(&str),
+    phase: &mut dyn FnMut(Phase),
+) -> Result<(cache::Cached, cache::Cached)> {
+    let (mut train, dev) = cache_both(backbone, frozen, (items, dev_items), device, phase)?;
+    if let Some(d) = &opts.distill {
+        train.teacher = Some(label_by_teacher(
+            d,
+            items,
+            opts.offline,
+            device,
+            say,
+            phase,
+        )?);
+    }
+    Ok((train, dev))
 }
 
 /// The teacher's probabilities for the training items, with progress.
